@@ -1,0 +1,39 @@
+let gradEnabled = true;
+let anomalyEnabled = false;
+
+/** Whether ops currently record onto the tape (false inside `noGrad`). */
+export const isGradEnabled = (): boolean => gradEnabled;
+
+/** Whether `detectAnomaly` is active: ops remember where they were created and check for NaN/Inf. */
+export const isAnomalyEnabled = (): boolean => anomalyEnabled;
+
+/** Runs `fn` with recording switched on or off, restoring the previous mode afterwards. */
+export function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
+/**
+ * Runs `fn` without recording: results of ops inside do not require grad. Use it for parameter
+ * updates and evaluation, as PyTorch's `torch.no_grad()`.
+ */
+export const noGrad = <T>(fn: () => T): T => withGradMode(false, fn);
+
+/** Runs `fn` with recording switched back on, e.g. inside a `noGrad` block. */
+export const enableGrad = <T>(fn: () => T): T => withGradMode(true, fn);
+
+/** @internal Switches anomaly detection; `detectAnomaly` in `inspect/anomaly.ts` is the public face. */
+export function withAnomalyMode<T>(enabled: boolean, fn: () => T): T {
+  const previous = anomalyEnabled;
+  anomalyEnabled = enabled;
+  try {
+    return fn();
+  } finally {
+    anomalyEnabled = previous;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * @tapegrad/core — reverse-mode automatic differentiation: a tape of scalar and tensor ops,
+ * functional transforms, and tools to verify gradients.
+ * @packageDocumentation
+ */
+
+export {
+  arange,
+  eye,
+  fromTypedArray,
+  full,
+  linspace,
+  type NestedNumbers,
+  ones,
+  onesLike,
+  type RandomOptions,
+  rand,
+  randint,
+  randn,
+  type TensorOptions,
+  tensor,
+  zeros,
+  zerosLike,
+} from './creation.js';
+export type { DType, TypedArray } from './dtype.js';
+export { TapegradError } from './errors.js';
+export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
+export type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
+export { erf, where } from './ops/elementwise.js';
+export { concat, oneHot, stack } from './ops/shape.js';
+export { Generator, getDefaultGenerator, manualSeed } from './random.js';
+export { Scalar, type ScalarOptions, scalar } from './scalar.js';
+export type { BackwardOptions, TapeNode } from './tape.js';
+export { type NestedArray, Tensor } from './tensor.js';

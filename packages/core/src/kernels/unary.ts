@@ -1,0 +1,237 @@
+/**
+ * Elementwise unary kernels: pure loops over typed arrays. The switch runs once per call, so each
+ * op gets its own tight loop with no per-element closure.
+ */
+export type UnaryOp =
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'abs'
+  | 'sign'
+  | 'sin'
+  | 'cos'
+  | 'tanh'
+  | 'sigmoid'
+  | 'relu'
+  | 'step'
+  | 'leakyRelu'
+  | 'elu'
+  | 'eluGradFactor'
+  | 'erf'
+  | 'gelu'
+  | 'geluTanh'
+  | 'gaussianPdf'
+  | 'softplus'
+  | 'clamp'
+  | 'insideMask'
+  | 'square'
+  | 'reciprocal'
+  | 'log1p'
+  | 'isNonFinite';
+
+type Out = Float32Array | Float64Array | Int32Array;
+type In = Float32Array | Float64Array | Int32Array;
+
+/**
+ * Applies `op` to every element of `x` into `out` (same length). `p`, `q` are the op's
+ * parameters: slope (leakyRelu), alpha (elu), beta/threshold (softplus), min/max (clamp).
+ */
+export function unary(op: UnaryOp, x: In, out: Out, p = 0, q = 0): void {
+  const n = x.length;
+  switch (op) {
+    case 'neg':
+      for (let i = 0; i < n; i++) out[i] = -x[i]!;
+      return;
+    case 'exp':
+      for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!);
+      return;
+    case 'log':
+      for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!);
+      return;
+    case 'sqrt':
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!);
+      return;
+    case 'abs':
+      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!);
+      return;
+    case 'sign':
+      for (let i = 0; i < n; i++) out[i] = Math.sign(x[i]!);
+      return;
+    case 'sin':
+      for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]!);
+      return;
+    case 'cos':
+      for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]!);
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!);
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
+        else {
+          const e = Math.exp(v);
+          out[i] = e / (1 + e);
+        }
+      }
+      return;
+    case 'relu':
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v > 0 ? v : 0;
+      }
+      return;
+    case 'step': // d relu / dx: 1 where x > 0
+      for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? 1 : 0;
+      return;
+    case 'leakyRelu':
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v > 0 ? v : p * v;
+      }
+      return;
+    case 'elu':
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v > 0 ? v : p * Math.expm1(v);
+      }
+      return;
+    case 'eluGradFactor': // d elu / dx: 1 for x > 0, alpha·e^x otherwise
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v > 0 ? 1 : p * Math.exp(v);
+      }
+      return;
+    case 'erf':
+      for (let i = 0; i < n; i++) out[i] = erf(x[i]!);
+      return;
+    case 'gelu':
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = 0.5 * v * (1 + erf(v * Math.SQRT1_2));
+      }
+      return;
+    case 'geluTanh':
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = 0.5 * v * (1 + Math.tanh(0.7978845608028654 * (v + 0.044715 * v * v * v)));
+      }
+      return;
+    case 'gaussianPdf':
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = Math.exp(-0.5 * v * v) * 0.3989422804014327;
+      }
+      return;
+    case 'softplus': // p = beta, q = threshold
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        const bx = v * p;
+        out[i] = bx > q ? v : (Math.max(bx, 0) + Math.log1p(Math.exp(-Math.abs(bx)))) / p;
+      }
+      return;
+    case 'clamp': // p = min, q = max (±Infinity when absent)
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v < p ? p : v > q ? q : v;
+      }
+      return;
+    case 'insideMask': // 1 where p ≤ x ≤ q (clamp's gradient; bounds inclusive as PyTorch)
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v >= p && v <= q ? 1 : 0;
+      }
+      return;
+    case 'square':
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v * v;
+      }
+      return;
+    case 'reciprocal':
+      for (let i = 0; i < n; i++) out[i] = 1 / x[i]!;
+      return;
+    case 'log1p':
+      for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i]!);
+      return;
+    case 'isNonFinite':
+      for (let i = 0; i < n; i++) out[i] = Number.isFinite(x[i]!) ? 0 : 1;
+      return;
+  }
+}
+
+/** True when any element is NaN or ±Infinity. */
+export function hasNonFinite(x: In): boolean {
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) return true;
+  return false;
+}
+
+/**
+ * The error function, to float64 precision: W. J. Cody's rational Chebyshev approximations
+ * (max relative error below 1e-16 on each interval).
+ */
+export function erf(x: number): number {
+  const ax = Math.abs(x);
+  if (ax < 0.5) {
+    const t = x * x;
+    const num =
+      (((0.185777706184603152673 * t + 3.161123743870565596947) * t + 113.864154151050156) * t +
+        377.485237685302021) *
+        t +
+      3209.37758913846947;
+    const den =
+      (((t + 23.6012909523441209) * t + 244.024637934444173) * t + 1282.61652607737228) * t +
+      2844.23683343917062;
+    return (x * num) / den;
+  }
+  const erfc = ax < 4 ? erfcMid(ax) : erfcLarge(ax);
+  return x > 0 ? 1 - erfc : erfc - 1;
+}
+
+function erfcMid(x: number): number {
+  const num =
+    (((((((2.15311535474403846e-8 * x + 0.564188496988670089) * x + 8.88314979438837594) * x +
+      66.1191906371416295) *
+      x +
+      298.635138197400131) *
+      x +
+      881.95222124176909) *
+      x +
+      1712.04761263407058) *
+      x +
+      2051.07837782607147) *
+      x +
+    1230.33935479799725;
+  const den =
+    (((((((x + 15.7449261107098347) * x + 117.693950891312499) * x + 537.181101862009858) * x +
+      1621.38957456669019) *
+      x +
+      3290.79923573345963) *
+      x +
+      4362.61909014324716) *
+      x +
+      3439.36767414372164) *
+      x +
+    1230.33935480374942;
+  return Math.exp(-x * x) * (num / den);
+}
+
+function erfcLarge(x: number): number {
+  const z = 1 / (x * x);
+  const num =
+    ((((0.0163153871373020978 * z + 0.305326634961232344) * z + 0.360344899949804439) * z +
+      0.125781726111229246) *
+      z +
+      0.0160837851487422766) *
+      z +
+    0.000658749161529837803;
+  const den =
+    ((((z + 2.56852019228982242) * z + 1.87295284992346725) * z + 0.527905102951428412) * z +
+      0.0605183413124413191) *
+      z +
+    0.00233520497626869185;
+  const r = (z * num) / den;
+  return (Math.exp(-x * x) / x) * (0.5641895835477563 - r);
+}

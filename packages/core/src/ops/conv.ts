@@ -1,0 +1,212 @@
+/**
+ * 2-D convolution (cross-correlation, NCHW) via im2col + matmul, and max pooling. The input and
+ * weight gradients are ops of their own whose backward rules are conv2d and each other, so
+ * second derivatives through convolutions work.
+ */
+
+import { allocate } from '../dtype.js';
+import { fmtShape, TapegradError } from '../errors.js';
+import { type ConvGeometry, col2im, im2col, maxPool2d as poolKernel } from '../kernels/conv.js';
+import { matmul } from '../kernels/matmul.js';
+import { record } from '../record.js';
+import { emptyTensor, type Tensor } from '../tensor.js';
+import { reshape, scatterAdd } from './shape-core.js';
+
+type Pair = number | readonly [number, number];
+
+/** Options of `conv2d`: optional bias `[O]`, stride and zero padding (a number or `[h, w]`). */
+export interface Conv2dOptions {
+  bias?: Tensor | null;
+  stride?: Pair;
+  padding?: Pair;
+}
+
+/** Options of `maxPool2d`; `stride` defaults to `kernelSize`, as PyTorch. */
+export interface MaxPool2dOptions {
+  kernelSize: Pair;
+  stride?: Pair;
+  padding?: Pair;
+}
+
+const pair = (op: string, name: string, v: Pair, min: number): [number, number] => {
+  const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
+  if (!p.every((x) => Number.isInteger(x) && x >= min)) {
+    throw new TapegradError(
+      op,
+      `${name} must be an integer ≥ ${min} or a pair of them, got ${JSON.stringify(v)}.`,
+    );
+  }
+  return p;
+};
+
+function geometry(
+  op: string,
+  x: readonly number[],
+  kh: number,
+  kw: number,
+  stride: Pair,
+  padding: Pair,
+): ConvGeometry {
+  const [sh, sw] = pair(op, 'stride', stride, 1);
+  const [ph, pw] = pair(op, 'padding', padding, 0);
+  const [, c, h, w] = x as [number, number, number, number];
+  const oh = Math.floor((h + 2 * ph - kh) / sh) + 1;
+  const ow = Math.floor((w + 2 * pw - kw) / sw) + 1;
+  if (oh <= 0 || ow <= 0) {
+    throw new TapegradError(
+      op,
+      `kernel ${kh}x${kw} with padding [${ph},${pw}] does not fit input ${fmtShape(x)}.`,
+    );
+  }
+  return { c, h, w, kh, kw, sh, sw, ph, pw, oh, ow };
+}
+
+/** `out[n,o,i,j] = bias[o] + Σ_{c,k,l} weight[o,c,k,l] · xpad[n,c,i·sH+k,j·sW+l]`. */
+export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): Tensor {
+  const { bias = null, stride = 1, padding = 0 } = options;
+  if (x.ndim !== 4)
+    throw new TapegradError('conv2d', `input must be NCHW (4-D), got shape ${fmtShape(x.shape)}.`);
+  if (weight.ndim !== 4)
+    throw new TapegradError('conv2d', `weight must be [O, C, KH, KW], got shape ${fmtShape(weight.shape)}.`);
+  const [o, c, kh, kw] = weight.shape as [number, number, number, number];
+  if (c !== x.shape[1]) {
+    throw new TapegradError(
+      'conv2d',
+      `input has ${x.shape[1]} channels (shape ${fmtShape(x.shape)}) but weight expects ${c} (shape ${fmtShape(weight.shape)}).`,
+    );
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== o)) {
+    throw new TapegradError('conv2d', `bias must have shape [${o}], got ${fmtShape(bias.shape)}.`);
+  }
+  const g = geometry('conv2d', x.shape, kh, kw, stride, padding);
+  const y = convForward(x, weight, g);
+  return bias ? y.add(reshape(bias, [1, o, 1, 1])) : y;
+}
+
+function convForward(x: Tensor, weight: Tensor, g: ConvGeometry): Tensor {
+  return record(
+    'conv2d',
+    [x, weight],
+    ([a, w]) => {
+      const n = a!.shape[0]!;
+      const o = w!.shape[0]!;
+      const ckk = g.c * g.kh * g.kw;
+      const plane = g.oh * g.ow;
+      const out = emptyTensor([n, o, g.oh, g.ow], a!.dtype);
+      const cols = allocate(a!.dtype, ckk * plane) as Float64Array;
+      for (let b = 0; b < n; b++) {
+        im2col(a!.data as Float64Array, b, g, cols);
+        matmul(
+          w!.data as Float64Array,
+          0,
+          cols,
+          0,
+          out.data as Float64Array,
+          b * o * plane,
+          o,
+          plane,
+          ckk,
+          false,
+          false,
+        );
+      }
+      return out;
+    },
+    (gy, [a, w], _, needs) => [
+      needs[0] ? convInputGrad(gy, w!, a!.shape, g) : null,
+      needs[1] ? convWeightGrad(a!, gy, w!.shape, g) : null,
+    ],
+  );
+}
+
+/** d⟨conv2d(x, w), gy⟩/dx: `col2im(wᵀ · gy)` per image. */
+function convInputGrad(gy: Tensor, weight: Tensor, xShape: readonly number[], g: ConvGeometry): Tensor {
+  return record(
+    'conv2dInputGrad',
+    [gy, weight],
+    ([dy, w]) => {
+      const n = xShape[0]!;
+      const o = w!.shape[0]!;
+      const ckk = g.c * g.kh * g.kw;
+      const plane = g.oh * g.ow;
+      const dx = emptyTensor(xShape, dy!.dtype);
+      const cols = allocate(dy!.dtype, ckk * plane) as Float64Array;
+      for (let b = 0; b < n; b++) {
+        matmul(
+          w!.data as Float64Array,
+          0,
+          dy!.data as Float64Array,
+          b * o * plane,
+          cols,
+          0,
+          ckk,
+          plane,
+          o,
+          true,
+          false,
+        );
+        col2im(cols, b, g, dx.data as Float64Array);
+      }
+      return dx;
+    },
+    (c, [dy, w], _, needs) => [
+      needs[0] ? convForward(c, w!, g) : null,
+      needs[1] ? convWeightGrad(c, dy!, w!.shape, g) : null,
+    ],
+  );
+}
+
+/** d⟨conv2d(x, w), gy⟩/dw: `Σ_n gy_n · im2col(x_n)ᵀ`. */
+function convWeightGrad(x: Tensor, gy: Tensor, wShape: readonly number[], g: ConvGeometry): Tensor {
+  return record(
+    'conv2dWeightGrad',
+    [x, gy],
+    ([a, dy]) => {
+      const n = a!.shape[0]!;
+      const o = wShape[0]!;
+      const ckk = g.c * g.kh * g.kw;
+      const plane = g.oh * g.ow;
+      const dw = emptyTensor(wShape, a!.dtype);
+      const part = allocate(a!.dtype, o * ckk) as Float64Array;
+      const cols = allocate(a!.dtype, ckk * plane) as Float64Array;
+      for (let b = 0; b < n; b++) {
+        im2col(a!.data as Float64Array, b, g, cols);
+        matmul(dy!.data as Float64Array, b * o * plane, cols, 0, part, 0, o, ckk, plane, false, true);
+        for (let i = 0; i < part.length; i++) dw.data[i] = dw.data[i]! + part[i]!;
+      }
+      return dw;
+    },
+    (c, [a, dy], _, needs) => [
+      needs[0] ? convInputGrad(dy!, c, a!.shape, g) : null,
+      needs[1] ? convForward(a!, c, g) : null,
+    ],
+  );
+}
+
+/** Window maxima over NCHW input; the gradient goes to each window's argmax (first on ties). */
+export function maxPool2d(x: Tensor, options: MaxPool2dOptions): Tensor {
+  if (x.ndim !== 4)
+    throw new TapegradError('maxPool2d', `input must be NCHW (4-D), got shape ${fmtShape(x.shape)}.`);
+  const [kh, kw] = pair('maxPool2d', 'kernelSize', options.kernelSize, 1);
+  const padding = pair('maxPool2d', 'padding', options.padding ?? 0, 0);
+  if (padding[0] * 2 > kh || padding[1] * 2 > kw) {
+    throw new TapegradError(
+      'maxPool2d',
+      `padding [${padding}] must be at most half the kernel size [${kh},${kw}].`,
+    );
+  }
+  const g = geometry('maxPool2d', x.shape, kh, kw, options.stride ?? [kh, kw], padding);
+  const n = x.shape[0]!;
+  const shape = [n, g.c, g.oh, g.ow];
+  const argmax = new Int32Array(n * g.c * g.oh * g.ow);
+  return record(
+    'maxPool2d',
+    [x],
+    ([a]) => {
+      const out = emptyTensor(shape, a!.dtype);
+      poolKernel(a!.data as Float64Array, n, g, out.data as Float64Array, argmax);
+      return out;
+    },
+    (gy) => [scatterAdd('maxPool2d', gy, argmax, x.shape)],
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * In-place updates for optimizers and hand-written training loops. They are not recorded; each
+ * bumps the tensor's version so a backward that saved the old value throws instead of returning
+ * a wrong gradient.
+ */
+import { fmtShape, TapegradError } from '../errors.js';
+import { isGradEnabled } from '../grad-mode.js';
+import * as k from '../kernels/inplace.js';
+import { sameShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { cast, expand } from './shape-core.js';
+
+function checkTarget(op: string, t: Tensor): void {
+  if (isGradEnabled() && t.requiresGrad) {
+    throw new TapegradError(
+      op,
+      `cannot update a tensor that requires grad in place while recording (shape ${fmtShape(t.shape)}). Wrap the update in noGrad(() => …), as an optimizer step does.`,
+    );
+  }
+}
+
+/** `other` as data of `t`'s dtype, broadcast to `t`'s shape (a single element stays single). */
+function operand(op: string, t: Tensor, other: Tensor | number): Tensor {
+  if (typeof other === 'number') return Tensor.fromNumber(other, t.dtype);
+  const o = other.dtype === t.dtype ? other : cast(other, t.dtype);
+  if (o.size === 1 || sameShape(o.shape, t.shape)) return o;
+  try {
+    return expand(o, t.shape);
+  } catch {
+    throw new TapegradError(
+      op,
+      `cannot broadcast shape ${fmtShape(o.shape)} into the target's shape ${fmtShape(t.shape)}.`,
+    );
+  }
+}
+
+function requireSameShape(op: string, t: Tensor, ...xs: Tensor[]): void {
+  for (const x of xs) {
+    if (!sameShape(x.shape, t.shape)) {
+      throw new TapegradError(
+        op,
+        `operand shape ${fmtShape(x.shape)} must equal the target's shape ${fmtShape(t.shape)}.`,
+      );
+    }
+  }
+}
+
+/** `t += alpha · other`. */
+export function add_<T extends Tensor>(t: T, other: Tensor | number, alpha: number): T {
+  checkTarget('add_', t);
+  k.axpy(t.data, operand('add_', t, other).data, alpha);
+  t.version++;
+  return t;
+}
+
+/** `t *= other`. */
+export function mul_<T extends Tensor>(t: T, other: Tensor | number): T {
+  checkTarget('mul_', t);
+  k.scale(t.data, operand('mul_', t, other).data);
+  t.version++;
+  return t;
+}
+
+/** `t /= other`. */
+export function div_<T extends Tensor>(t: T, other: Tensor | number): T {
+  checkTarget('div_', t);
+  k.divide(t.data, operand('div_', t, other).data);
+  t.version++;
+  return t;
+}
+
+/** `t += value · a · b`. */
+export function addcmul_<T extends Tensor>(t: T, a: Tensor, b: Tensor, value: number): T {
+  checkTarget('addcmul_', t);
+  requireSameShape('addcmul_', t, a, b);
+  k.addcmul(t.data, a.data, b.data, value);
+  t.version++;
+  return t;
+}
+
+/** `t += value · a / b`. */
+export function addcdiv_<T extends Tensor>(t: T, a: Tensor, b: Tensor, value: number): T {
+  checkTarget('addcdiv_', t);
+  requireSameShape('addcdiv_', t, a, b);
+  k.addcdiv(t.data, a.data, b.data, value);
+  t.version++;
+  return t;
+}
+
+/** `t = source` (broadcast). */
+export function copy_<T extends Tensor>(t: T, source: Tensor | number): T {
+  checkTarget('copy_', t);
+  k.assign(t.data, operand('copy_', t, source).data);
+  t.version++;
+  return t;
+}

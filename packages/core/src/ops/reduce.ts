@@ -1,0 +1,166 @@
+/** Reductions with `(axis?, keepdims = false)`: axis undefined means all axes; negative axes work. */
+import { TapegradError } from '../errors.js';
+import { argReduceAxis, type ReduceOp, reduceAxis } from '../kernels/reduce.js';
+import { record } from '../record.js';
+import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
+import { emptyTensor, Tensor } from '../tensor.js';
+import { compare, where } from './elementwise.js';
+import { expand, reshape } from './shape-core.js';
+
+type Axis = number | readonly number[] | undefined;
+
+/** The reduced shape with kept size-1 axes, and without them. */
+function reducedShapes(shape: readonly number[], axes: readonly number[]) {
+  const keep = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const drop = shape.filter((_, i) => !axes.includes(i));
+  return { keep, drop };
+}
+
+/** Runs a kernel reduction over `axes`, one axis (or run of adjacent axes) per pass. */
+function reduceData(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
+  let current = x;
+  let shape = [...x.shape];
+  // Adjacent reduced axes collapse into one pass: [outer, n, inner].
+  const runs: [number, number][] = [];
+  for (const a of axes) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === a) last[1] = a + 1;
+    else runs.push([a, a + 1]);
+  }
+  for (const [start, stop] of runs.reverse()) {
+    const outer = sizeOf(shape.slice(0, start));
+    const n = sizeOf(shape.slice(start, stop));
+    const inner = sizeOf(shape.slice(stop));
+    const nextShape = shape.map((d, i) => (i >= start && i < stop ? 1 : d));
+    const out = emptyTensor(nextShape, x.dtype);
+    reduceAxis(op, current.data, outer, n, inner, out.data);
+    current = out;
+    shape = nextShape;
+  }
+  return current === x ? emptyTensor(x.shape, x.dtype) : current;
+}
+
+const reduceForward =
+  (op: ReduceOp, axes: readonly number[], shape: readonly number[]) =>
+  ([x]: Tensor[]) => {
+    const data = axes.length === 0 ? copyOf(x!) : reduceData(op, x!, axes);
+    return new Tensor(data.data, shape, x!.dtype);
+  };
+
+const copyOf = (x: Tensor): Tensor => new Tensor(x.data.slice(), x.shape, x.dtype);
+
+/** Sum over `axis`; d = the gradient broadcast back. */
+export function sum(x: Tensor, axis?: Axis, keepdims = false): Tensor {
+  const axes = normalizeAxes('sum', axis, x.ndim);
+  const { keep, drop } = reducedShapes(x.shape, axes);
+  return record('sum', [x], reduceForward('sum', axes, keepdims ? keep : drop), (g) => [
+    expand(reshape(g, keep), x.shape),
+  ]);
+}
+
+/** Mean over `axis`; d = the gradient broadcast back, divided by the count. */
+export function mean(x: Tensor, axis?: Axis, keepdims = false): Tensor {
+  const axes = normalizeAxes('mean', axis, x.ndim);
+  const { keep, drop } = reducedShapes(x.shape, axes);
+  const count = sizeOf(axes.map((a) => x.shape[a]!));
+  if (count === 0) throw new TapegradError('mean', 'cannot take the mean over an empty axis.');
+  return record(
+    'mean',
+    [x],
+    ([a]) => {
+      const out = reduceForward('sum', axes, keepdims ? keep : drop)([a!]);
+      for (let i = 0; i < out.data.length; i++) out.data[i] = out.data[i]! / count;
+      return out;
+    },
+    (g) => [expand(reshape(g, keep), x.shape).div(count)],
+  );
+}
+
+/** Max/min values; ties share the gradient evenly (PyTorch's rule for full reductions). */
+function extreme(op: 'max' | 'min', x: Tensor, axis: Axis, keepdims: boolean): Tensor {
+  if (x.size === 0) throw new TapegradError(op, `cannot take the ${op} of an empty tensor.`);
+  const axes = normalizeAxes(op, axis, x.ndim);
+  const { keep, drop } = reducedShapes(x.shape, axes);
+  return record(op, [x], reduceForward(op, axes, keepdims ? keep : drop), (g, [a], out) => {
+    const mask = compare('eq', a!, reshape(out, keep).detach());
+    const count = sum(mask, axes, true);
+    return [expand(reshape(g, keep), x.shape).mul(mask).div(count)];
+  });
+}
+
+/** Maximum over `axis`. */
+export const max = (x: Tensor, axis?: Axis, keepdims = false): Tensor => extreme('max', x, axis, keepdims);
+/** Minimum over `axis`. */
+export const min = (x: Tensor, axis?: Axis, keepdims = false): Tensor => extreme('min', x, axis, keepdims);
+
+/**
+ * Product over `axis`. Each element's gradient is the product of the others, exact with zeros:
+ * one zero in a group sends the group's product of non-zeros to that element, two or more send 0.
+ */
+export function prod(x: Tensor, axis?: Axis, keepdims = false): Tensor {
+  const axes = normalizeAxes('prod', axis, x.ndim);
+  const { keep, drop } = reducedShapes(x.shape, axes);
+  return record('prod', [x], reduceForward('prod', axes, keepdims ? keep : drop), (g, [a]) => {
+    const isZero = compare('eq', a!, 0);
+    const zeros = sum(isZero, axes, true);
+    const nonZero = where(isZero, 1, a!);
+    const productOfNonZeros = prod(nonZero, axes, true);
+    const others = where(
+      compare('eq', zeros, 0),
+      productOfNonZeros.div(nonZero),
+      where(compare('eq', zeros, 1), isZero.mul(productOfNonZeros), 0),
+    );
+    return [expand(reshape(g, keep), x.shape).mul(others)];
+  });
+}
+
+/** Variance: Σ(x − mean)² / (N − 1) when `unbiased` (the default, as PyTorch), else / N. */
+export function variance(
+  x: Tensor,
+  axis?: Axis,
+  keepdims = false,
+  options: { unbiased?: boolean } = {},
+): Tensor {
+  const axes = normalizeAxes('var', axis, x.ndim);
+  const n = sizeOf(axes.map((a) => x.shape[a]!));
+  const dof = n - ((options.unbiased ?? true) ? 1 : 0);
+  const centered = x.sub(mean(x, axes, true));
+  return sum(centered.square(), axes, keepdims).div(dof);
+}
+
+/** Standard deviation: √var, unbiased by default. */
+export const std = (x: Tensor, axis?: Axis, keepdims = false, options: { unbiased?: boolean } = {}): Tensor =>
+  variance(x, axis, keepdims, options).sqrt();
+
+/** log Σ exp(x) over `axis`, shifted by the maximum so it never overflows; d = softmax. */
+export function logsumexp(x: Tensor, axis?: Axis, keepdims = false): Tensor {
+  const axes = normalizeAxes('logsumexp', axis, x.ndim);
+  const { keep, drop } = reducedShapes(x.shape, axes);
+  const m = max(x.detach(), axes, true);
+  const shift = where(compare('eq', m, Infinity).add(compare('eq', m, -Infinity)), 0, m);
+  const out = sum(x.sub(shift).exp(), axes, true).log().add(shift);
+  return reshape(out, keepdims ? keep : drop);
+}
+
+/** int32 indices of the first max/min along `axis`, or into the flattened tensor. */
+export function argReduce(op: 'max' | 'min', x: Tensor, axis: number | undefined, keepdims: boolean): Tensor {
+  const name = op === 'max' ? 'argmax' : 'argmin';
+  if (x.size === 0) throw new TapegradError(name, 'cannot take the index of an empty tensor.');
+  if (axis === undefined) {
+    const out = emptyTensor(keepdims ? x.shape.map(() => 1) : [], 'int32');
+    argReduceAxis(op, x.data, 1, x.size, 1, out.data as Int32Array);
+    return out;
+  }
+  const a = normalizeAxis(name, axis, x.ndim);
+  const { keep, drop } = reducedShapes(x.shape, [a]);
+  const out = emptyTensor(keepdims ? keep : drop, 'int32');
+  argReduceAxis(
+    op,
+    x.data,
+    sizeOf(x.shape.slice(0, a)),
+    x.shape[a]!,
+    sizeOf(x.shape.slice(a + 1)),
+    out.data as Int32Array,
+  );
+  return out;
+}

@@ -1,0 +1,98 @@
+import { type DType, promote } from './dtype.js';
+import { fmtShape, TapegradError } from './errors.js';
+import { isAnomalyEnabled, isGradEnabled } from './grad-mode.js';
+import { hasNonFinite } from './kernels/unary.js';
+import { cast, sumTo } from './ops/shape-core.js';
+import { broadcastsTo, sameShape } from './shape.js';
+import { creationSite } from './tape.js';
+import { Tensor } from './tensor.js';
+
+/**
+ * Maps the gradient of an op's output to the gradients of its inputs, written with tensor ops so
+ * that the backward pass can itself be recorded (`createGraph`). `needs[i]` says whether input
+ * `i` wants a gradient; an expensive rule may skip the others by returning `null`.
+ */
+export type TensorBackward = (
+  g: Tensor,
+  inputs: Tensor[],
+  out: Tensor,
+  needs: boolean[],
+) => readonly (Tensor | null)[];
+
+/**
+ * The engine for every tensor op, run once per call: lifts numbers to 0-d tensors, promotes
+ * dtypes (float64 wins), runs the forward, and — only when recording and some input requires
+ * grad — attaches the backward closure. The closure checks that saved inputs were not modified in
+ * place, sums each gradient back over broadcast axes to its input's shape, and rejects a gradient
+ * of the wrong shape or dtype, naming the op.
+ */
+export function record(
+  op: string,
+  operands: readonly (Tensor | number)[],
+  forward: (inputs: Tensor[]) => Tensor,
+  backward: TensorBackward,
+): Tensor {
+  const inputs = lift(op, operands);
+  const out = forward(inputs);
+  if (isAnomalyEnabled() && hasNonFinite(out.data) && !inputs.some((x) => hasNonFinite(x.data))) {
+    throw new TapegradError(
+      op,
+      `produced NaN or Infinity from finite inputs of shapes ${inputs.map((x) => fmtShape(x.shape)).join(', ')}.\nCreated at:\n${creationSite() ?? '(unknown)'}`,
+    );
+  }
+  if (!isGradEnabled() || !inputs.some((x) => x.requiresGrad)) return out;
+
+  const versions = inputs.map((x) => x.version);
+  const needs = inputs.map((x) => x.requiresGrad);
+  out.op = op;
+  out.parents = inputs;
+  out.requiresGrad = true;
+  out.createdAt = creationSite();
+  out.backwardFn = (g: Tensor) => {
+    inputs.forEach((x, i) => {
+      if (x.version !== versions[i]) {
+        throw new TapegradError(
+          op,
+          `input ${i} (shape ${fmtShape(x.shape)}) was modified in place after '${op}' used it (version ${versions[i]} → ${x.version}), so its gradient would be wrong. Modify a clone() instead, or run the in-place update after backward().`,
+        );
+      }
+    });
+    const grads = backward(g, inputs, out, needs);
+    return inputs.map((x, i) => (needs[i] && grads[i] ? fitGradient(op, grads[i]!, x, i) : null));
+  };
+  return out;
+}
+
+/** Sums a gradient over broadcast axes back to the input's shape, checking shape and dtype. */
+function fitGradient(op: string, g: Tensor, x: Tensor, i: number): Tensor {
+  if (g.dtype !== x.dtype) {
+    throw new TapegradError(
+      op,
+      `backward produced a ${g.dtype} gradient for ${x.dtype} input ${i}; this is a bug in the op's backward rule.`,
+    );
+  }
+  if (sameShape(g.shape, x.shape)) return g;
+  if (broadcastsTo(x.shape, g.shape)) return sumTo(g, x.shape);
+  throw new TapegradError(
+    op,
+    `backward produced a gradient of shape ${fmtShape(g.shape)} for input ${i} of shape ${fmtShape(x.shape)}; this is a bug in the op's backward rule.`,
+  );
+}
+
+function lift(op: string, operands: readonly (Tensor | number)[]): Tensor[] {
+  let dtype: DType | undefined;
+  let fractional = false;
+  for (const x of operands) {
+    if (x instanceof Tensor) dtype = dtype ? promote(dtype, x.dtype) : x.dtype;
+    else if (typeof x === 'number') fractional ||= !Number.isInteger(x);
+    else throw new TapegradError(op, `expected a Tensor or a number, got ${describe(x)}.`);
+  }
+  let d = dtype ?? 'float32';
+  if (d === 'int32' && fractional) d = 'float32';
+  return operands.map((x) =>
+    typeof x === 'number' ? Tensor.fromNumber(x, d) : x.dtype === d ? x : cast(x, d),
+  );
+}
+
+const describe = (x: unknown): string =>
+  x === null ? 'null' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'object') : typeof x;

@@ -1,0 +1,142 @@
+import { TapegradError } from './errors.js';
+import { isAnomalyEnabled, withGradMode } from './grad-mode.js';
+
+/** Maps the gradient of a node to the gradients of its parents (`null` where none flows). */
+export type BackwardFn = (grad: never) => readonly (unknown | null)[];
+
+/**
+ * A value on the tape: a leaf (no `backwardFn`) or the result of an op. Scalar and Tensor both
+ * implement it, so one engine runs backward for both.
+ */
+export interface TapeNode {
+  /** Creation order, strictly increasing: a topological order of the graph. */
+  readonly seq: number;
+  /** The op that produced this node (`'leaf'` for leaves). */
+  readonly op: string;
+  parents: readonly TapeNode[];
+  backwardFn: BackwardFn | null;
+  requiresGrad: boolean;
+  /** Keep this (non-leaf) node's gradient in `.grad`, as PyTorch's `retain_grad()`. */
+  retainsGrad: boolean;
+  /** Set once `backward()` has freed this node's closure. */
+  released: boolean;
+  /** Stack trace of the creating call, kept only under `detectAnomaly`. */
+  createdAt: string | undefined;
+  /** Sums two gradient contributions (differentiably when recording). */
+  addGrad(a: unknown, b: unknown): unknown;
+  /** Accumulates a finished gradient into `.grad` (leaves and retained nodes). */
+  storeGrad(g: unknown, createGraph: boolean): void;
+  /** True when a gradient holds NaN or ±Infinity (anomaly detection). */
+  isNonFinite(g: unknown): boolean;
+}
+
+let seqCounter = 0;
+
+/** The next creation sequence number. */
+export const nextSeq = (): number => ++seqCounter;
+
+/** Options of `backward()`. */
+export interface BackwardOptions {
+  /** Keep the graph so backward can run through it again (default `createGraph`). */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, so the gradients can be differentiated again. */
+  createGraph?: boolean;
+}
+
+const EMPTY: readonly TapeNode[] = [];
+
+/** Where an op was created, for error messages under anomaly detection. */
+export const creationSite = (): string | undefined => {
+  if (!isAnomalyEnabled()) return undefined;
+  const stack = new Error().stack?.split('\n') ?? [];
+  // Drop the frames inside tapegrad itself so the user's call comes first.
+  const user = stack.slice(1).filter((line) => !/[/\\](core[/\\](src|dist))[/\\]/.test(line));
+  return (user.length > 0 ? user : stack.slice(1)).slice(0, 4).join('\n');
+};
+
+/**
+ * Runs reverse mode from `roots` seeded with `rootGrads`.
+ *
+ * Nodes reachable from the roots are collected with an explicit stack (a chain of 10^6 ops must
+ * not overflow the call stack) and visited in descending creation order, which is a reverse
+ * topological order: by the time a node's closure runs, every contribution to its gradient has
+ * been summed.
+ *
+ * With `inputs`, gradients are returned for those nodes instead of accumulated into `.grad`
+ * (the functional path, like `torch.autograd.grad`), and nothing beyond the inputs is visited.
+ */
+export function runBackward(
+  roots: readonly TapeNode[],
+  rootGrads: readonly unknown[],
+  options: BackwardOptions & { inputs?: readonly TapeNode[] } = {},
+): (unknown | null)[] {
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  const inputs = options.inputs;
+  const inputSet = inputs ? new Set(inputs) : undefined;
+
+  const nodes: TapeNode[] = [];
+  const seen = new Set<TapeNode>();
+  const stack: TapeNode[] = [...roots];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    if (!node.requiresGrad) continue;
+    nodes.push(node);
+    if (inputSet?.has(node)) continue;
+    for (const parent of node.parents) if (parent.requiresGrad && !seen.has(parent)) stack.push(parent);
+  }
+  nodes.sort((a, b) => b.seq - a.seq);
+
+  const pending = new Map<TapeNode, unknown>();
+  const add = (node: TapeNode, g: unknown) => {
+    const prev = pending.get(node);
+    pending.set(node, prev === undefined ? g : withGradMode(createGraph, () => node.addGrad(prev, g)));
+  };
+  roots.forEach((root, i) => add(root, rootGrads[i]));
+
+  const results = new Map<TapeNode, unknown>();
+  for (const node of nodes) {
+    const g = pending.get(node);
+    if (g === undefined) continue;
+    pending.delete(node);
+    if (inputSet) {
+      if (inputSet.has(node)) {
+        results.set(node, g);
+        continue;
+      }
+    } else if (node.backwardFn === null || node.retainsGrad) {
+      if (!node.released) withGradMode(createGraph, () => node.storeGrad(g, createGraph));
+    }
+    if (node.released) {
+      throw new TapegradError(
+        'backward',
+        `tried to run backward through the graph a second time: the closure of '${node.op}' was freed by the first backward(). Pass { retainGraph: true } to the first backward() to keep the graph.`,
+      );
+    }
+    const fn = node.backwardFn as ((grad: unknown) => readonly (unknown | null)[]) | null;
+    if (fn === null) continue;
+    const parentGrads = withGradMode(createGraph, () => fn(g));
+    const parents = node.parents;
+    for (let i = 0; i < parents.length; i++) {
+      const parent = parents[i]!;
+      const pg = parentGrads[i];
+      if (pg === null || pg === undefined || !parent.requiresGrad) continue;
+      if (isAnomalyEnabled() && node.isNonFinite(pg)) {
+        throw new TapegradError(
+          node.op,
+          `the backward of '${node.op}' produced NaN or Infinity in the gradient of its input ${i} (a '${parent.op}' node).` +
+            (node.createdAt ? `\n'${node.op}' was created at:\n${node.createdAt}` : ''),
+        );
+      }
+      add(parent, pg);
+    }
+    if (!retainGraph) {
+      node.parents = EMPTY;
+      node.backwardFn = null;
+      node.released = true;
+    }
+  }
+  return inputs ? inputs.map((n) => results.get(n) ?? null) : [];
+}

@@ -1,0 +1,497 @@
+import { allocate, type DType, type TypedArray } from './dtype.js';
+import { fmtShape, TapegradError } from './errors.js';
+import { formatTensor } from './format.js';
+import { addInto } from './kernels/binary.js';
+import { hasNonFinite } from './kernels/unary.js';
+import { type Conv2dOptions, conv2d, type MaxPool2dOptions, maxPool2d } from './ops/conv.js';
+import * as ew from './ops/elementwise.js';
+import * as inplace from './ops/inplace.js';
+import { matmul } from './ops/matmul.js';
+import { layerNorm, logSoftmax, softmax } from './ops/nn.js';
+import * as red from './ops/reduce.js';
+import * as sh from './ops/shape.js';
+import { cast, expand, reshape } from './ops/shape-core.js';
+import { sizeOf } from './shape.js';
+import { type BackwardOptions, nextSeq, runBackward, type TapeNode } from './tape.js';
+
+type Operand = Tensor | number;
+type Axis = number | readonly number[];
+/** Nested arrays of numbers, as returned by `toArray()`. */
+export type NestedArray = number | NestedArray[];
+
+/**
+ * An n-dimensional array on the tape: a contiguous row-major typed array (`data`), a `shape` and a
+ * `dtype`. Ops follow NumPy broadcasting and PyTorch's names and semantics; results of ops on
+ * tensors that require grad record their backward rule, and `backward()` fills `.grad`.
+ */
+export class Tensor implements TapeNode {
+  /** The elements, row-major. Writing to it directly bypasses version tracking. */
+  readonly data: TypedArray;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  requiresGrad = false;
+  /** Accumulated gradient after `backward()`: a tensor of this shape, or `null` if none reached it. */
+  grad: Tensor | null = null;
+  /** A name shown by `explainGradient`, `toDot` and the verification reports. */
+  label: string | undefined;
+  readonly seq = nextSeq();
+  /** The op that produced this tensor (`'leaf'` for leaves). */
+  op = 'leaf';
+  parents: readonly Tensor[] = [];
+  backwardFn: ((g: Tensor) => readonly (Tensor | null)[]) | null = null;
+  retainsGrad = false;
+  released = false;
+  createdAt: string | undefined;
+  /** Bumped by every in-place update; backward refuses saved tensors whose version changed. */
+  version = 0;
+  /** The `.grad` buffer the engine allocated itself and may therefore update in place. */
+  private ownedGrad: Tensor | null = null;
+
+  /** @internal Use `tensor()` and the other creation functions. */
+  constructor(data: TypedArray, shape: readonly number[], dtype: DType) {
+    this.data = data;
+    this.shape = shape;
+    this.dtype = dtype;
+  }
+
+  /** @internal A 0-d tensor holding `value`. */
+  static fromNumber(value: number, dtype: DType): Tensor {
+    const data = allocate(dtype, 1);
+    data[0] = value;
+    return new Tensor(data, [], dtype);
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return this.data.length;
+  }
+  /** Number of axes. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+  /** True for tensors not produced by a recorded op. */
+  get isLeaf(): boolean {
+    return this.backwardFn === null;
+  }
+
+  // --- elementwise ------------------------------------------------------------------------------
+  /** `this + other`, broadcasting. */
+  add(other: Operand): Tensor {
+    return ew.add(this, other);
+  }
+  /** `this − other`, broadcasting. */
+  sub(other: Operand): Tensor {
+    return ew.sub(this, other);
+  }
+  /** `this · other`, broadcasting. */
+  mul(other: Operand): Tensor {
+    return ew.mul(this, other);
+  }
+  /** `this / other`, broadcasting. */
+  div(other: Operand): Tensor {
+    return ew.div(this, other);
+  }
+  /** `this ^ exponent`, broadcasting. */
+  pow(exponent: Operand): Tensor {
+    return ew.pow(this, exponent);
+  }
+  /** Elementwise maximum, broadcasting (ties split the gradient evenly). */
+  maximum(other: Operand): Tensor {
+    return ew.maximum(this, other);
+  }
+  /** Elementwise minimum, broadcasting (ties split the gradient evenly). */
+  minimum(other: Operand): Tensor {
+    return ew.minimum(this, other);
+  }
+  /** `−this`. */
+  neg(): Tensor {
+    return ew.neg(this);
+  }
+  /** `e^this`. */
+  exp(): Tensor {
+    return ew.exp(this);
+  }
+  /** Natural logarithm. */
+  log(): Tensor {
+    return ew.log(this);
+  }
+  /** Square root. */
+  sqrt(): Tensor {
+    return ew.sqrt(this);
+  }
+  /** `this²`. */
+  square(): Tensor {
+    return ew.square(this);
+  }
+  /** Absolute value (gradient 0 at 0). */
+  abs(): Tensor {
+    return ew.abs(this);
+  }
+  /** Sine. */
+  sin(): Tensor {
+    return ew.sin(this);
+  }
+  /** Cosine. */
+  cos(): Tensor {
+    return ew.cos(this);
+  }
+  /** Hyperbolic tangent. */
+  tanh(): Tensor {
+    return ew.tanh(this);
+  }
+  /** Logistic sigmoid, overflow-free. */
+  sigmoid(): Tensor {
+    return ew.sigmoid(this);
+  }
+  /** max(0, x) (gradient 0 at 0). */
+  relu(): Tensor {
+    return ew.relu(this);
+  }
+  /** x for x > 0, `slope`·x otherwise. */
+  leakyRelu(slope = 0.01): Tensor {
+    return ew.leakyRelu(this, slope);
+  }
+  /** x for x > 0, `alpha`·(e^x − 1) otherwise. */
+  elu(alpha = 1): Tensor {
+    return ew.elu(this, alpha);
+  }
+  /** x·Φ(x) exactly (`'none'`, the default) or with the tanh approximation. */
+  gelu(options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+    return ew.gelu(this, options);
+  }
+  /** log(1 + e^(βx))/β, and x where βx > threshold (PyTorch's rule). */
+  softplus(options: { beta?: number; threshold?: number } = {}): Tensor {
+    return ew.softplus(this, options);
+  }
+  /** Clamps into [min, max]; pass `undefined` for a missing bound. */
+  clamp(min?: number, max?: number): Tensor {
+    return ew.clamp(this, min, max);
+  }
+  /** 1 where `this == other`, else 0 (same dtype; no gradient). */
+  eq(other: Operand): Tensor {
+    return ew.compare('eq', this, other);
+  }
+  /** 1 where `this > other`, else 0 (no gradient). */
+  gt(other: Operand): Tensor {
+    return ew.compare('gt', this, other);
+  }
+  /** 1 where `this < other`, else 0 (no gradient). */
+  lt(other: Operand): Tensor {
+    return ew.compare('lt', this, other);
+  }
+  /** 1 where `this >= other`, else 0 (no gradient). */
+  ge(other: Operand): Tensor {
+    return ew.compare('ge', this, other);
+  }
+  /** 1 where `this <= other`, else 0 (no gradient). */
+  le(other: Operand): Tensor {
+    return ew.compare('le', this, other);
+  }
+
+  // --- reductions -------------------------------------------------------------------------------
+  /** Sum over `axis` (all axes when undefined). */
+  sum(axis?: Axis, keepdims = false): Tensor {
+    return red.sum(this, axis, keepdims);
+  }
+  /** Mean over `axis`. */
+  mean(axis?: Axis, keepdims = false): Tensor {
+    return red.mean(this, axis, keepdims);
+  }
+  /** Maximum values over `axis` (ties share the gradient evenly). */
+  max(axis?: Axis, keepdims = false): Tensor {
+    return red.max(this, axis, keepdims);
+  }
+  /** Minimum values over `axis`. */
+  min(axis?: Axis, keepdims = false): Tensor {
+    return red.min(this, axis, keepdims);
+  }
+  /** Product over `axis`. */
+  prod(axis?: Axis, keepdims = false): Tensor {
+    return red.prod(this, axis, keepdims);
+  }
+  /** Variance over `axis`, unbiased (N − 1) by default as PyTorch. */
+  var(axis?: Axis, keepdims = false, options: { unbiased?: boolean } = {}): Tensor {
+    return red.variance(this, axis, keepdims, options);
+  }
+  /** Standard deviation over `axis`, unbiased by default. */
+  std(axis?: Axis, keepdims = false, options: { unbiased?: boolean } = {}): Tensor {
+    return red.std(this, axis, keepdims, options);
+  }
+  /** log Σ e^x over `axis`, computed stably. */
+  logsumexp(axis?: Axis, keepdims = false): Tensor {
+    return red.logsumexp(this, axis, keepdims);
+  }
+  /** int32 index of the first maximum along `axis` (over the flattened tensor when undefined). */
+  argmax(axis?: number, keepdims = false): Tensor {
+    return red.argReduce('max', this, axis, keepdims);
+  }
+  /** int32 index of the first minimum along `axis`. */
+  argmin(axis?: number, keepdims = false): Tensor {
+    return red.argReduce('min', this, axis, keepdims);
+  }
+
+  // --- linear algebra and nn ----------------------------------------------------------------------
+  /** Matrix product with `torch.matmul`'s 1-D, 2-D and batched-broadcast rules. */
+  matmul(other: Tensor): Tensor {
+    return matmul(this, other);
+  }
+  /** Softmax along `axis` (default the last). */
+  softmax(axis = -1): Tensor {
+    return softmax(this, axis);
+  }
+  /** log(softmax) along `axis`, computed stably. */
+  logSoftmax(axis = -1): Tensor {
+    return logSoftmax(this, axis);
+  }
+  /** Layer normalization over the trailing `normalizedShape` axes (biased variance, eps inside the root). */
+  layerNorm(
+    normalizedShape: readonly number[],
+    weight?: Tensor | null,
+    bias?: Tensor | null,
+    eps = 1e-5,
+  ): Tensor {
+    return layerNorm(this, normalizedShape, weight, bias, eps);
+  }
+  /** 2-D cross-correlation over NCHW input with weight `[O, C, KH, KW]`. */
+  conv2d(weight: Tensor, options: Conv2dOptions = {}): Tensor {
+    return conv2d(this, weight, options);
+  }
+  /** 2-D max pooling over NCHW input. */
+  maxPool2d(options: MaxPool2dOptions): Tensor {
+    return maxPool2d(this, options);
+  }
+
+  // --- shape and indexing -------------------------------------------------------------------------
+  /** Same elements, new shape (one `-1` is inferred). */
+  reshape(shape: readonly number[]): Tensor {
+    return reshape(this, shape);
+  }
+  /** Alias of {@link reshape}. */
+  view(shape: readonly number[]): Tensor {
+    return reshape(this, shape);
+  }
+  /** Swaps two axes; with no arguments swaps the last two. */
+  transpose(axis0 = -2, axis1 = -1): Tensor {
+    return sh.transpose(this, axis0, axis1);
+  }
+  /** Output axis `i` is input axis `axes[i]`. */
+  permute(axes: readonly number[]): Tensor {
+    return sh.permute(this, axes);
+  }
+  /** Broadcasts size-1 axes to `shape` (may add leading axes; `-1` keeps a size). */
+  expand(shape: readonly number[]): Tensor {
+    return expand(this, shape);
+  }
+  /** Removes size-1 axes (all of them, or the given ones). */
+  squeeze(axis?: Axis): Tensor {
+    return sh.squeeze(this, axis);
+  }
+  /** Inserts a size-1 axis at `axis`. */
+  unsqueeze(axis: number): Tensor {
+    return sh.unsqueeze(this, axis);
+  }
+  /** Flattens axes `startAxis..endAxis` into one. */
+  flatten(startAxis = 0, endAxis = -1): Tensor {
+    return sh.flatten(this, startAxis, endAxis);
+  }
+  /** Python-style basic slicing per leading axis: `[[start, stop, step] | null, …]`. */
+  slice(slices: readonly (readonly (number | null | undefined)[] | null)[]): Tensor {
+    return sh.slice(this, slices);
+  }
+  /** Picks `index` along `axis` and drops that axis. */
+  select(axis: number, index: number): Tensor {
+    return sh.select(this, axis, index);
+  }
+  /** `out[…i…] = this[…index[…i…]…]` along `axis` (PyTorch's `gather`). */
+  gather(axis: number, index: Tensor): Tensor {
+    return sh.gather(this, axis, index);
+  }
+  /** Whole slices along `axis` at the int32 positions of 1-D `index`. */
+  indexSelect(axis: number, index: Tensor): Tensor {
+    return sh.indexSelect(this, axis, index);
+  }
+
+  // --- autodiff -----------------------------------------------------------------------------------
+  /**
+   * Reverse mode from this tensor. Without `gradient` the tensor must hold one element; with it,
+   * computes the vector-Jacobian product with `gradient` (same shape), as PyTorch. Gradients
+   * accumulate into `.grad` of leaves that require grad.
+   */
+  backward(gradient?: Tensor | BackwardOptions, options: BackwardOptions = {}): void {
+    let seed: Tensor | undefined;
+    if (gradient instanceof Tensor) seed = gradient;
+    else if (gradient !== undefined) options = gradient;
+    if (!this.requiresGrad) {
+      throw new TapegradError(
+        'backward',
+        `this tensor (op '${this.op}', shape ${fmtShape(this.shape)}) does not require grad: no input of its graph has requiresGrad: true, or it was computed inside noGrad().`,
+      );
+    }
+    if (seed === undefined) {
+      if (this.size !== 1) {
+        throw new TapegradError(
+          'backward',
+          `backward() without a gradient needs a single-element output, but this one has shape ${fmtShape(this.shape)}. Reduce it first (e.g. .sum()) or pass a gradient of shape ${fmtShape(this.shape)}: y.backward(gradient).`,
+        );
+      }
+      const ones = allocate(this.dtype, 1);
+      ones[0] = 1;
+      seed = new Tensor(ones, this.shape, this.dtype);
+    } else if (seed.shape.length !== this.shape.length || seed.shape.some((d, i) => d !== this.shape[i])) {
+      throw new TapegradError(
+        'backward',
+        `gradient has shape ${fmtShape(seed.shape)} but the output has shape ${fmtShape(this.shape)}.`,
+      );
+    } else if (seed.dtype !== this.dtype) seed = cast(seed, this.dtype);
+    runBackward([this], [seed], options);
+  }
+  /** Keeps this intermediate's gradient in `.grad` during `backward()`. */
+  retainGrad(): this {
+    this.retainsGrad = true;
+    return this;
+  }
+  /** Sets `.grad` to `null`. */
+  zeroGrad(): void {
+    this.grad = null;
+  }
+  /** Sets `requiresGrad` on a leaf (chainable). */
+  requiresGrad_(flag = true): this {
+    if (!this.isLeaf) {
+      throw new TapegradError(
+        'requiresGrad_',
+        `only leaves can change requiresGrad; this tensor comes from '${this.op}'. Use detach() first.`,
+      );
+    }
+    if (flag && this.dtype === 'int32') {
+      throw new TapegradError(
+        'requiresGrad_',
+        'only float tensors can require grad; this one is int32. Convert it with .float() or .double().',
+      );
+    }
+    this.requiresGrad = flag;
+    return this;
+  }
+  /** The same data as a new leaf, cut out of the graph (shares the buffer). */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape, this.dtype);
+  }
+  /** A copy with its own buffer; differentiable (the copy's gradient flows back here). */
+  clone(): Tensor {
+    return sh.clone(this);
+  }
+  /** Converts to `dtype` (differentiable between float dtypes). */
+  to(dtype: DType): Tensor {
+    return this.dtype === dtype ? this : cast(this, dtype);
+  }
+  /** Converts to float32. */
+  float(): Tensor {
+    return this.to('float32');
+  }
+  /** Converts to float64. */
+  double(): Tensor {
+    return this.to('float64');
+  }
+  /** Converts to int32 (truncating). */
+  int(): Tensor {
+    return this.to('int32');
+  }
+
+  // --- in-place updates (bump the version; not recorded) -------------------------------------------
+  /** `this += alpha · other` in place (other broadcasts to this shape). */
+  add_(other: Operand, alpha = 1): this {
+    return inplace.add_(this, other, alpha);
+  }
+  /** `this −= alpha · other` in place. */
+  sub_(other: Operand, alpha = 1): this {
+    return inplace.add_(this, other, -alpha);
+  }
+  /** `this *= other` in place. */
+  mul_(other: Operand): this {
+    return inplace.mul_(this, other);
+  }
+  /** `this /= other` in place. */
+  div_(other: Operand): this {
+    return inplace.div_(this, other);
+  }
+  /** `this += value · a · b` in place (same shapes). */
+  addcmul_(a: Tensor, b: Tensor, value = 1): this {
+    return inplace.addcmul_(this, a, b, value);
+  }
+  /** `this += value · a / b` in place (same shapes). */
+  addcdiv_(a: Tensor, b: Tensor, value = 1): this {
+    return inplace.addcdiv_(this, a, b, value);
+  }
+  /** Copies `source` (broadcast to this shape) into this tensor. */
+  copy_(source: Operand): this {
+    return inplace.copy_(this, source);
+  }
+  /** Fills with `value`. */
+  fill_(value: number): this {
+    return inplace.copy_(this, value);
+  }
+  /** Fills with zeros. */
+  zero_(): this {
+    return inplace.copy_(this, 0);
+  }
+
+  // --- reading values -----------------------------------------------------------------------------
+  /** The single element as a number (tensors of one element only). */
+  item(): number {
+    if (this.size !== 1) {
+      throw new TapegradError(
+        'item',
+        `item() needs a tensor with exactly one element, got shape ${fmtShape(this.shape)}.`,
+      );
+    }
+    return this.data[0]!;
+  }
+  /** Nested arrays of numbers (a number for 0-d). */
+  toArray(): NestedArray {
+    if (this.shape.length === 0) return this.data[0]!;
+    const build = (axis: number, offset: number, stride: number): NestedArray[] => {
+      const n = this.shape[axis]!;
+      const inner = stride / n;
+      const out: NestedArray[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        out[i] =
+          axis === this.shape.length - 1
+            ? this.data[offset + i]!
+            : build(axis + 1, offset + i * inner, inner);
+      }
+      return out;
+    };
+    return build(0, 0, this.size);
+  }
+  /** PyTorch-style text: `tensor([[1.0000, 2.0000]], dtype=float32)`. */
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  // --- tape hooks ----------------------------------------------------------------------------------
+  /** @internal */
+  addGrad(a: unknown, b: unknown): unknown {
+    return (a as Tensor).add(b as Tensor);
+  }
+  /** @internal Accumulates into `.grad`, in place when the buffer is the engine's own. */
+  storeGrad(g: unknown, createGraph: boolean): void {
+    const grad = g as Tensor;
+    if (this.grad === null) {
+      this.grad = grad; // may alias a tensor the caller holds: never updated in place
+      this.ownedGrad = null;
+    } else if (!createGraph && this.grad === this.ownedGrad) {
+      addInto(this.grad.data, grad.data);
+      this.grad.version++;
+    } else {
+      this.grad = this.grad.add(grad);
+      this.ownedGrad = createGraph ? null : this.grad;
+    }
+  }
+  /** @internal */
+  isNonFinite(g: unknown): boolean {
+    return hasNonFinite((g as Tensor).data);
+  }
+}
+
+/** @internal Allocates an uninitialized-by-contract (zeroed) tensor of `shape` and `dtype`. */
+export const emptyTensor = (shape: readonly number[], dtype: DType): Tensor =>
+  new Tensor(allocate(dtype, sizeOf(shape)), shape, dtype);
