@@ -1,13 +1,22 @@
 type Arr = Float32Array | Float64Array;
 
-const BLOCK_K = 128;
-const BLOCK_N = 512;
+// Packing buffers, reused across calls: fresh memory costs far more than refilling old memory.
+let packedA = new Float64Array(0);
+let packedB = new Float64Array(0);
+
+const grow = (buf: Float64Array, size: number) =>
+  buf.length >= size ? buf : new Float64Array(Math.max(size, buf.length * 2));
 
 /**
  * `C = op(A) · op(B)` for one matrix pair, written into `c` at `cOff` (overwritten).
  * `op(A)` is `[m, k]`: A is stored `[m, k]`, or `[k, m]` when `transA`. `op(B)` is `[k, n]`: B is
  * stored `[k, n]`, or `[n, k]` when `transB`. The flags let backward use transposed operands
- * without copying them.
+ * without the caller copying them.
+ *
+ * Both operands are first packed into float64 panels four rows (of A) or four columns (of B)
+ * wide, so the inner loop reads both contiguously whatever the flags, and a 4×4 block of C lives
+ * in sixteen local variables for the whole k loop: two loads per four multiply-adds instead of
+ * three memory operations per multiply-add.
  */
 export function matmul(
   a: Arr,
@@ -22,62 +31,116 @@ export function matmul(
   transA: boolean,
   transB: boolean,
 ): void {
-  c.fill(0, cOff, cOff + m * n);
-  if (transB && !transA) return matmulNT(a, aOff, b, bOff, c, cOff, m, n, k);
-  // i-k-j order: the innermost loop runs along contiguous rows of B and C. Blocking over k and j
-  // keeps a panel of B in cache while every row of A streams past it.
-  const aRow = transA ? 1 : k;
-  const aCol = transA ? m : 1;
-  for (let j0 = 0; j0 < n; j0 += BLOCK_N) {
-    const j1 = Math.min(n, j0 + BLOCK_N);
-    for (let p0 = 0; p0 < k; p0 += BLOCK_K) {
-      const p1 = Math.min(k, p0 + BLOCK_K);
-      for (let i = 0; i < m; i++) {
-        const ci = cOff + i * n;
-        for (let p = p0; p < p1; p++) {
-          const av = a[aOff + i * aRow + p * aCol]!;
-          if (av === 0) continue;
-          if (transB) {
-            for (let j = j0; j < j1; j++) c[ci + j] = c[ci + j]! + av * b[bOff + j * k + p]!;
-          } else {
-            const bp = bOff + p * n;
-            for (let j = j0; j < j1; j++) c[ci + j] = c[ci + j]! + av * b[bp + j]!;
-          }
-        }
+  const mp = (m + 3) >> 2;
+  const np = (n + 3) >> 2;
+  packedA = grow(packedA, mp * k * 4);
+  packedB = grow(packedB, np * k * 4);
+  const pa = packedA;
+  const pb = packedB;
+  packPanels(a, aOff, m, k, transA ? 1 : k, transA ? m : 1, pa);
+  packPanels(b, bOff, n, k, transB ? k : 1, transB ? 1 : n, pb);
+  for (let jp = 0; jp < np; jp++) {
+    const bBase = jp * k * 4;
+    const j = jp * 4;
+    const cols = Math.min(4, n - j);
+    for (let ip = 0; ip < mp; ip++) {
+      const aBase = ip * k * 4;
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0;
+      let c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0;
+      let c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
+      for (let p = 0; p < k; p++) {
+        const ao = aBase + p * 4;
+        const bo = bBase + p * 4;
+        const a0 = pa[ao]!;
+        const a1 = pa[ao + 1]!;
+        const a2 = pa[ao + 2]!;
+        const a3 = pa[ao + 3]!;
+        const b0 = pb[bo]!;
+        const b1 = pb[bo + 1]!;
+        const b2 = pb[bo + 2]!;
+        const b3 = pb[bo + 3]!;
+        c00 += a0 * b0;
+        c01 += a0 * b1;
+        c02 += a0 * b2;
+        c03 += a0 * b3;
+        c10 += a1 * b0;
+        c11 += a1 * b1;
+        c12 += a1 * b2;
+        c13 += a1 * b3;
+        c20 += a2 * b0;
+        c21 += a2 * b1;
+        c22 += a2 * b2;
+        c23 += a2 * b3;
+        c30 += a3 * b0;
+        c31 += a3 * b1;
+        c32 += a3 * b2;
+        c33 += a3 * b3;
+      }
+      const i = ip * 4;
+      const rows = Math.min(4, m - i);
+      const r0 = cOff + i * n + j;
+      if (rows === 4 && cols === 4) {
+        c[r0] = c00;
+        c[r0 + 1] = c01;
+        c[r0 + 2] = c02;
+        c[r0 + 3] = c03;
+        c[r0 + n] = c10;
+        c[r0 + n + 1] = c11;
+        c[r0 + n + 2] = c12;
+        c[r0 + n + 3] = c13;
+        c[r0 + 2 * n] = c20;
+        c[r0 + 2 * n + 1] = c21;
+        c[r0 + 2 * n + 2] = c22;
+        c[r0 + 2 * n + 3] = c23;
+        c[r0 + 3 * n] = c30;
+        c[r0 + 3 * n + 1] = c31;
+        c[r0 + 3 * n + 2] = c32;
+        c[r0 + 3 * n + 3] = c33;
+      } else {
+        const block = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+        for (let r = 0; r < rows; r++) for (let s = 0; s < cols; s++) c[r0 + r * n + s] = block[r * 4 + s]!;
       }
     }
   }
 }
 
-/** `C = A · Bᵀ`: each entry is a dot product of two contiguous rows, four at a time. */
-function matmulNT(
-  a: Arr,
-  aOff: number,
-  b: Arr,
-  bOff: number,
-  c: Arr,
-  cOff: number,
-  m: number,
-  n: number,
+/**
+ * Packs a `rows × k` operand (element `(r, p)` at `src[off + r·rowStride + p·colStride]`) into
+ * panels of four rows: `dst[(r/4)·4k + 4p + r%4]`, zero-padding the last panel.
+ */
+function packPanels(
+  src: Arr,
+  off: number,
+  rows: number,
   k: number,
+  rowStride: number,
+  colStride: number,
+  dst: Float64Array,
 ): void {
-  for (let i = 0; i < m; i++) {
-    const ai = aOff + i * k;
-    for (let j = 0; j < n; j++) {
-      const bj = bOff + j * k;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let p = 0;
-      for (; p + 3 < k; p += 4) {
-        s0 += a[ai + p]! * b[bj + p]!;
-        s1 += a[ai + p + 1]! * b[bj + p + 1]!;
-        s2 += a[ai + p + 2]! * b[bj + p + 2]!;
-        s3 += a[ai + p + 3]! * b[bj + p + 3]!;
+  const panels = (rows + 3) >> 2;
+  for (let q = 0; q < panels; q++) {
+    const base = q * k * 4;
+    for (let r = 0; r < 4; r++) {
+      const row = q * 4 + r;
+      if (row >= rows) {
+        for (let p = 0; p < k; p++) dst[base + p * 4 + r] = 0;
+        continue;
       }
-      for (; p < k; p++) s0 += a[ai + p]! * b[bj + p]!;
-      c[cOff + i * n + j] = s0 + s1 + s2 + s3;
+      const s = off + row * rowStride;
+      for (let p = 0; p < k; p++) dst[base + p * 4 + r] = src[s + p * colStride]!;
     }
   }
 }
