@@ -1,8 +1,8 @@
 type Arr = Float32Array | Float64Array;
 
 // Packing buffers, reused across calls: fresh memory costs far more than refilling old memory.
-let packedA = new Float64Array(0);
-let packedB = new Float64Array(0);
+let packedA: Float64Array = new Float64Array(0);
+let packedB: Float64Array = new Float64Array(0);
 
 const grow = (buf: Float64Array, size: number) =>
   buf.length >= size ? buf : new Float64Array(Math.max(size, buf.length * 2));
