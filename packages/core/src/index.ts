@@ -27,6 +27,7 @@ export { TapegradError } from './errors.js';
 export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
 export type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
 export { erf, where } from './ops/elementwise.js';
+export { linear } from './ops/matmul.js';
 export { concat, oneHot, stack } from './ops/shape.js';
 export { Generator, getDefaultGenerator, manualSeed } from './random.js';
 export { Scalar, type ScalarOptions, scalar } from './scalar.js';

@@ -103,6 +103,30 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
   );
 }
 
+/**
+ * `x · weightᵀ + bias` with `weight` in PyTorch's `[out, in]` layout (torch.nn.functional.linear).
+ * The transpose is a kernel flag, so the weight is never copied.
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (weight.ndim !== 2) {
+    throw new TapegradError('linear', `weight must be 2-D [out, in], got shape ${fmtShape(weight.shape)}.`);
+  }
+  const [outFeatures, inFeatures] = weight.shape as [number, number];
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
+    throw new TapegradError(
+      'linear',
+      `input of shape ${fmtShape(x.shape)} has ${x.shape[x.ndim - 1] ?? 0} features but the weight ${fmtShape(weight.shape)} expects ${inFeatures}.`,
+    );
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== outFeatures)) {
+    throw new TapegradError('linear', `bias must have shape [${outFeatures}], got ${fmtShape(bias.shape)}.`);
+  }
+  const x2 = x.ndim === 1 ? reshape(x, [1, inFeatures]) : x;
+  const y = matmulT(x2, weight, false, true);
+  const out = bias ? y.add(bias) : y;
+  return x.ndim === 1 ? reshape(out, [outFeatures]) : out;
+}
+
 const lastTwo = (shape: readonly number[]): [number, number] => [
   shape[shape.length - 2]!,
   shape[shape.length - 1]!,
