@@ -63,7 +63,8 @@ export const creationSite = (): string | undefined => {
  * been summed.
  *
  * With `inputs`, gradients are returned for those nodes instead of accumulated into `.grad`
- * (the functional path, like `torch.autograd.grad`), and nothing beyond the inputs is visited.
+ * (the functional path, like `torch.autograd.grad`): only closures on a path to an input run, and
+ * nothing beyond the inputs is visited.
  */
 export function runBackward(
   roots: readonly TapeNode[],
@@ -88,6 +89,10 @@ export function runBackward(
     for (const parent of node.parents) if (parent.requiresGrad && !seen.has(parent)) stack.push(parent);
   }
   nodes.sort((a, b) => b.seq - a.seq);
+  // With `inputs`, only the nodes lying on a path to an input matter: running (and releasing) the
+  // others would waste work and free parts of graphs the caller still owns, e.g. parameters a
+  // function closes over. Parents are created before children, so one ascending pass suffices.
+  const order = inputSet ? onPathsTo(nodes, inputSet) : nodes;
 
   const pending = new Map<TapeNode, unknown>();
   const add = (node: TapeNode, g: unknown) => {
@@ -97,7 +102,7 @@ export function runBackward(
   roots.forEach((root, i) => add(root, rootGrads[i]));
 
   const results = new Map<TapeNode, unknown>();
-  for (const node of nodes) {
+  for (const node of order) {
     const g = pending.get(node);
     if (g === undefined) continue;
     pending.delete(node);
@@ -117,18 +122,20 @@ export function runBackward(
     }
     const fn = node.backwardFn as ((grad: unknown) => readonly (unknown | null)[]) | null;
     if (fn === null) continue;
-    const parentGrads = withGradMode(createGraph, () => fn(g));
+    const parentGrads = withGradMode(createGraph, () => runClosure(node, fn, g));
     const parents = node.parents;
     for (let i = 0; i < parents.length; i++) {
       const parent = parents[i]!;
       const pg = parentGrads[i];
       if (pg === null || pg === undefined || !parent.requiresGrad) continue;
       if (isAnomalyEnabled() && node.isNonFinite(pg)) {
-        throw new TapegradError(
+        const err = new TapegradError(
           node.op,
           `the backward of '${node.op}' produced NaN or Infinity in the gradient of its input ${i} (a '${parent.op}' node).` +
             (node.createdAt ? `\n'${node.op}' was created at:\n${node.createdAt}` : ''),
         );
+        attributed.add(err);
+        throw err;
       }
       add(parent, pg);
     }
@@ -139,4 +146,44 @@ export function runBackward(
     }
   }
   return inputs ? inputs.map((n) => results.get(n) ?? null) : [];
+}
+
+/** Keeps the nodes (sorted by descending seq) from which some input can be reached. */
+function onPathsTo(nodes: readonly TapeNode[], inputs: ReadonlySet<TapeNode>): TapeNode[] {
+  const reaches = new Set<TapeNode>();
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i]!;
+    // A released node has lost its parents; keep it so the loop reports the second backward.
+    if (inputs.has(node) || node.released || node.parents.some((p) => reaches.has(p))) reaches.add(node);
+  }
+  return nodes.filter((n) => reaches.has(n));
+}
+
+/** Errors already attributed to a backward closure, so nested closures do not re-wrap them. */
+const attributed = new WeakSet<Error>();
+
+/**
+ * Runs a backward closure. Under anomaly detection an error raised inside it (typically an op of
+ * the rule producing NaN/Inf, such as the division in the backward of `sqrt` at 0) is reported as
+ * the failure of that closure, with where its op was created: the user never called the inner op.
+ */
+function runClosure(
+  node: TapeNode,
+  fn: (grad: unknown) => readonly (unknown | null)[],
+  g: unknown,
+): readonly (unknown | null)[] {
+  if (!isAnomalyEnabled()) return fn(g);
+  try {
+    return fn(g);
+  } catch (e) {
+    if (!(e instanceof TapegradError) || attributed.has(e)) throw e;
+    const inner = e.message.split('\n')[0];
+    const err = new TapegradError(
+      node.op,
+      `the backward of '${node.op}' failed: ${inner}` +
+        (node.createdAt ? `\n'${node.op}' was created at:\n${node.createdAt}` : ''),
+    );
+    attributed.add(err);
+    throw err;
+  }
 }
