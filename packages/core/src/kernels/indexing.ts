@@ -131,8 +131,64 @@ export function indexSelectPositions(outer: number, n: number, inner: number, in
   return positions;
 }
 
+/**
+ * `indexSelect`'s forward without a position table: `x` viewed as `[outer, n, inner]`, copies
+ * the `inner`-long blocks `index` of the middle axis into `out` (`[outer, k, inner]`). Block
+ * copies run at memory speed, which matters when a data loader assembles batches of images.
+ */
+export function takeBlocks(
+  x: Arr,
+  outer: number,
+  n: number,
+  inner: number,
+  index: Int32Array,
+  out: Arr,
+): void {
+  const k = index.length;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < k; j++) {
+      const from = (o * n + index[j]!) * inner;
+      out.set(x.subarray(from, from + inner), (o * k + j) * inner);
+    }
+  }
+}
+
 /** `out[i] = x[i]` converting element types (int32 truncates toward zero). */
 export function convert(x: Arr, out: Arr): void {
   if (out instanceof Int32Array) for (let i = 0; i < x.length; i++) out[i] = Math.trunc(x[i]!);
   else out.set(x);
+}
+
+/**
+ * `out[i] = x[offset + Σ_d i_d · strides[d]]` over the multi-indices of `outShape`: a permuted or
+ * sliced copy without building a position table.
+ */
+export function stridedCopy(
+  x: Arr,
+  out: Arr,
+  outShape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+): void {
+  const rank = outShape.length;
+  const size = out.length;
+  if (size === 0) return;
+  if (rank === 0) {
+    out[0] = x[offset]!;
+    return;
+  }
+  const inner = outShape[rank - 1]!;
+  const si = strides[rank - 1]!;
+  const counter = new Array<number>(rank).fill(0);
+  let pos = offset;
+  for (let o = 0; o < size; o += inner) {
+    for (let j = 0; j < inner; j++) out[o + j] = x[pos + j * si]!;
+    for (let d = rank - 2; d >= 0; d--) {
+      counter[d]!++;
+      pos += strides[d]!;
+      if (counter[d]! < outShape[d]!) break;
+      pos -= strides[d]! * outShape[d]!;
+      counter[d] = 0;
+    }
+  }
 }

@@ -4,7 +4,7 @@ import * as k from '../kernels/indexing.js';
 import { record } from '../record.js';
 import { normalizeAxes, normalizeAxis, sizeOf, stridesOf } from '../shape.js';
 import { emptyTensor, Tensor } from '../tensor.js';
-import { reshape, take } from './shape-core.js';
+import { reshape, scatterAdd, take } from './shape-core.js';
 
 /** Output axis `i` is input axis `axes[i]`. */
 export function permute(x: Tensor, axes: readonly number[]): Tensor {
@@ -19,15 +19,17 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
     throw new TapegradError('permute', `axes [${axes.join(',')}] repeat an axis.`);
   const strides = stridesOf(x.shape);
   const shape = order.map((a) => x.shape[a]!);
-  return take(
+  const walk = order.map((a) => strides[a]!);
+  const inverse = order.map((_, i) => order.indexOf(i));
+  return record(
     'permute',
-    x,
-    k.stridedIndex(
-      shape,
-      order.map((a) => strides[a]!),
-      0,
-    ),
-    shape,
+    [x],
+    ([a]) => {
+      const out = emptyTensor(shape, a!.dtype);
+      k.stridedCopy(a!.data, out.data, shape, walk, 0);
+      return out;
+    },
+    (g) => [permute(g, inverse)],
   );
 }
 
@@ -173,8 +175,19 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
     return v < 0 ? v + n : v;
   });
   const shape = x.shape.map((d, i) => (i === a ? idx.length : d));
-  const positions = k.indexSelectPositions(sizeOf(x.shape.slice(0, a)), n, sizeOf(x.shape.slice(a + 1)), idx);
-  return take('indexSelect', x, positions, shape);
+  const outer = sizeOf(x.shape.slice(0, a));
+  const inner = sizeOf(x.shape.slice(a + 1));
+  // The position table is only needed to scatter gradients back, so backward builds it.
+  return record(
+    'indexSelect',
+    [x],
+    ([t]) => {
+      const out = emptyTensor(shape, t!.dtype);
+      k.takeBlocks(t!.data, outer, n, inner, idx, out.data);
+      return out;
+    },
+    (g) => [scatterAdd('indexSelect', g, k.indexSelectPositions(outer, n, inner, idx), x.shape)],
+  );
 }
 
 /** Joins tensors along an existing axis; all other axes must match. */
