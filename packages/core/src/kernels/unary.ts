@@ -83,8 +83,8 @@ export function unary(op: UnaryOp, x: In, out: Out, p = 0, q = 0): void {
         out[i] = v > 0 ? v : 0;
       }
       return;
-    case 'step': // d relu / dx: 1 where x > 0
-      for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? 1 : 0;
+    case 'step': // d relu / dx (p = 0) and d leakyRelu / dx (p = slope): 1 where x > 0, else p
+      for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? 1 : p;
       return;
     case 'leakyRelu':
       for (let i = 0; i < n; i++) {

@@ -1,0 +1,54 @@
+/**
+ * Runs the adjoint property (and its second-order variant) for one op over generated inputs.
+ * An op case generates its inputs from fast-check values and a seeded `Rng`, and says how to
+ * apply the op; the property checks every differentiable input.
+ */
+
+import type { Tensor } from '@tapegrad/core';
+import fc from 'fast-check';
+import { RUNS, seedArb } from './arbitraries.js';
+import { adjointCheck, type FdOptions, type Rng, rngFrom, secondOrderCheck } from './helpers.js';
+
+/** One generated instance: the inputs and the op applied to (leaf copies of) them. */
+export interface OpInstance {
+  inputs: Tensor[];
+  f: (xs: Tensor[]) => Tensor;
+  /** Shown when the property fails. */
+  describe: string;
+}
+
+/** An op case: a generator of instances from fast-check parameters `P` and an `Rng`. */
+export interface OpCase<P> {
+  name: string;
+  params: fc.Arbitrary<P>;
+  make: (params: P, rng: Rng) => OpInstance;
+  tolerance?: FdOptions;
+}
+
+/** Builds an op case with `P` inferred from `params`. */
+export const opCase = <P>(c: OpCase<P>): OpCase<P> => c;
+
+const run = <P>(c: OpCase<P>, check: typeof adjointCheck, runs: { numRuns: number }) =>
+  fc.assert(
+    fc.property(c.params, seedArb, (params, seed) => {
+      const rng = rngFrom(seed);
+      const inst = c.make(params, rng);
+      try {
+        check(inst.f, inst.inputs, rng, c.tolerance);
+      } catch (e) {
+        throw new Error(`${c.name} ${inst.describe}: ${(e as Error).message}`);
+      }
+    }),
+    runs,
+  );
+
+/** The adjoint property: ⟨vjp(c), t⟩ matches central differences for every input. */
+export const proveAdjoint = <P>(c: OpCase<P>): void => run(c, adjointCheck, RUNS);
+
+/** The second-order property: the backward, recorded with createGraph, differentiates correctly. */
+export const proveSecondOrder = <P>(c: OpCase<P>): void =>
+  run(c, secondOrderCheck, { numRuns: Math.ceil(RUNS.numRuns / 2) });
+
+/** Formats shapes for failure messages. */
+export const fmt = (...shapes: (readonly number[])[]): string =>
+  shapes.map((s) => `[${s.join(',')}]`).join(' ');
