@@ -25,8 +25,14 @@ export interface OpCase<P> {
   tolerance?: FdOptions;
 }
 
-/** Builds an op case with `P` inferred from `params`. */
-export const opCase = <P>(c: OpCase<P>): OpCase<P> => c;
+/** An op case with its parameter type erased, ready to prove. */
+export interface ProvableOp {
+  name: string;
+  /** The adjoint property: ⟨vjp(c), t⟩ matches central differences for every input. */
+  adjoint(): void;
+  /** The second-order property: the backward, recorded with createGraph, differentiates correctly. */
+  secondOrder(): void;
+}
 
 const run = <P>(c: OpCase<P>, check: typeof adjointCheck, runs: { numRuns: number }) =>
   fc.assert(
@@ -42,12 +48,12 @@ const run = <P>(c: OpCase<P>, check: typeof adjointCheck, runs: { numRuns: numbe
     runs,
   );
 
-/** The adjoint property: ⟨vjp(c), t⟩ matches central differences for every input. */
-export const proveAdjoint = <P>(c: OpCase<P>): void => run(c, adjointCheck, RUNS);
-
-/** The second-order property: the backward, recorded with createGraph, differentiates correctly. */
-export const proveSecondOrder = <P>(c: OpCase<P>): void =>
-  run(c, secondOrderCheck, { numRuns: Math.ceil(RUNS.numRuns / 2) });
+/** Builds a provable op from a case, with `P` inferred from `params`. */
+export const opCase = <P>(c: OpCase<P>): ProvableOp => ({
+  name: c.name,
+  adjoint: () => run(c, adjointCheck, RUNS),
+  secondOrder: () => run(c, secondOrderCheck, { numRuns: Math.ceil(RUNS.numRuns / 2) }),
+});
 
 /** Formats shapes for failure messages. */
 export const fmt = (...shapes: (readonly number[])[]): string =>
