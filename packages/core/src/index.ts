@@ -25,6 +25,13 @@ export {
 export type { DType, TypedArray } from './dtype.js';
 export { TapegradError } from './errors.js';
 export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
+export { type CustomGradSpec, customGrad } from './functional/custom-grad.js';
+export { type GradOptions, type GradTuple, grad, type ScalarValued, valueAndGrad } from './functional/grad.js';
+export { hessian, hvp } from './functional/hessian.js';
+export { jacobian } from './functional/jacobian.js';
+export type { Differentiable } from './functional/trace.js';
+export { type Cotangents, jvp, vjp } from './functional/vjp.js';
+export { detectAnomaly } from './inspect/anomaly.js';
 export type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
 export { erf, where } from './ops/elementwise.js';
 export { linear } from './ops/matmul.js';

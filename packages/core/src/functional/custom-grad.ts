@@ -1,0 +1,154 @@
+import { TapegradError } from '../errors.js';
+import { isAnomalyEnabled, isGradEnabled, noGrad } from '../grad-mode.js';
+import { record } from '../record.js';
+import { Scalar } from '../scalar.js';
+import { creationSite } from '../tape.js';
+import { Tensor } from '../tensor.js';
+import { type Differentiable, describe } from './trace.js';
+
+/** The definition of a differentiable op with a user-supplied gradient; see {@link customGrad}. */
+export interface CustomGradSpec<T extends Differentiable> {
+  /** The op's name, used in error messages, anomaly reports and graph inspection. */
+  name: string;
+  /**
+   * Computes the output from the inputs. It runs under `noGrad()`: whatever it does is not
+   * recorded, only the op as a whole is, so the forward may use any ops (or none).
+   */
+  forward: (...inputs: T[]) => T;
+  /**
+   * Maps the gradient of the output to one gradient per input (`null` for none), each shaped like
+   * its input. `inputs` and `output` are the op's own values. Written with tapegrad ops, the rule
+   * is itself differentiable, so gradients of gradients work through the custom op.
+   */
+  backward: (grad: T, inputs: T[], output: T) => readonly (T | null | undefined)[];
+}
+
+/**
+ * Defines a new differentiable op from a forward function and a backward rule, like PyTorch's
+ * `torch.autograd.Function` or JAX's `custom_vjp`. The op records like any built-in one, so it
+ * composes with `backward()`, `grad`, `jacobian`, `hessian`, `detectAnomaly` and the other ops.
+ * Works on Tensors (numbers are lifted to 0-d tensors, dtypes promote as in built-in ops; a
+ * gradient of another float dtype is converted) and on Scalars (numbers are lifted to Scalars).
+ *
+ * @example
+ * // A straight-through estimator: rounds forward, passes the gradient unchanged.
+ * const roundSte = customGrad<Tensor>({
+ *   name: 'roundSte',
+ *   forward: (x) => tensor(Array.from(x.data, Math.round), { dtype: x.dtype }).reshape(x.shape),
+ *   backward: (g) => [g],
+ * });
+ */
+export function customGrad<T extends Differentiable>(
+  spec: CustomGradSpec<T>,
+): (...inputs: (T | number)[]) => T {
+  const name = spec?.name;
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new TapegradError('customGrad', 'spec.name must be a non-empty string naming the op.');
+  }
+  for (const key of ['forward', 'backward'] as const) {
+    if (typeof spec[key] !== 'function') {
+      throw new TapegradError(
+        'customGrad',
+        `'${name}': spec.${key} must be a function, got ${describe(spec[key])}.`,
+      );
+    }
+  }
+  return (...operands: (T | number)[]): T => {
+    if (operands.some((x) => x instanceof Tensor)) return applyTensor(spec, operands) as T;
+    if (operands.some((x) => x instanceof Scalar)) return applyScalar(spec, operands) as T;
+    throw new TapegradError(
+      name,
+      `expected at least one Tensor or Scalar input, got (${operands.map(describe).join(', ')}).`,
+    );
+  };
+}
+
+function applyTensor<T extends Differentiable>(
+  spec: CustomGradSpec<T>,
+  operands: readonly unknown[],
+): Tensor {
+  const { name } = spec;
+  const ops = operands.map((x, i) => {
+    if (x instanceof Tensor || typeof x === 'number') return x;
+    throw new TapegradError(
+      name,
+      `input ${i} is ${describe(x)}; with Tensor inputs, pass Tensors or numbers.`,
+    );
+  });
+  return record(
+    name,
+    ops,
+    (inputs) => {
+      const out: unknown = noGrad(() => spec.forward(...(inputs as T[])));
+      if (!(out instanceof Tensor)) {
+        throw new TapegradError(name, `forward must return a Tensor, got ${describe(out)}.`);
+      }
+      // record() turns the returned object into the op's node, so it must be a new one created
+      // after the inputs (creation order is the tape's topological order); copy anything else.
+      const newest = Math.max(...inputs.map((x) => x.seq));
+      const fresh = out.seq > newest && !out.requiresGrad && !inputs.includes(out);
+      return fresh ? out : new Tensor(out.data.slice(), out.shape, out.dtype);
+    },
+    (g, inputs, out) => {
+      const grads = checkGrads(name, spec.backward(g as T, inputs as T[], out as T), inputs.length, Tensor);
+      return grads.map((gi, i) => {
+        const x = inputs[i]!;
+        return gi && gi.dtype !== x.dtype && x.dtype !== 'int32' ? gi.to(x.dtype) : gi;
+      });
+    },
+  );
+}
+
+function applyScalar<T extends Differentiable>(
+  spec: CustomGradSpec<T>,
+  operands: readonly unknown[],
+): Scalar {
+  const { name } = spec;
+  const inputs = operands.map((x, i) => {
+    if (x instanceof Scalar) return x;
+    if (typeof x === 'number') return new Scalar(x);
+    throw new TapegradError(
+      name,
+      `input ${i} is ${describe(x)}; with Scalar inputs, pass Scalars or numbers.`,
+    );
+  });
+  const result: unknown = noGrad(() => spec.forward(...(inputs as T[])));
+  if (!(result instanceof Scalar)) {
+    throw new TapegradError(name, `forward must return a Scalar, got ${describe(result)}.`);
+  }
+  const value = result.value;
+  if (isAnomalyEnabled() && !Number.isFinite(value) && inputs.every((x) => Number.isFinite(x.value))) {
+    throw new TapegradError(
+      name,
+      `produced ${value} from finite inputs (${inputs.map((x) => x.value).join(', ')}).\nCreated at:\n${creationSite() ?? '(unknown)'}`,
+    );
+  }
+  if (!isGradEnabled() || !inputs.some((x) => x.requiresGrad)) return new Scalar(value, name);
+  const out: Scalar = new Scalar(value, name, inputs, (g) =>
+    checkGrads(name, spec.backward(g as T, inputs as T[], out as T), inputs.length, Scalar),
+  );
+  return out;
+}
+
+/** Checks the rule's result: one Tensor/Scalar (or null) per input. */
+function checkGrads<K extends Differentiable>(
+  name: string,
+  grads: unknown,
+  count: number,
+  kind: abstract new (...args: never[]) => K,
+): (K | null)[] {
+  if (!Array.isArray(grads) || grads.length !== count) {
+    throw new TapegradError(
+      name,
+      `backward must return an array with one gradient (or null) per input, ${count} in all; got ${Array.isArray(grads) ? `${grads.length} entries` : describe(grads)}.`,
+    );
+  }
+  return grads.map((g, i) => {
+    if (g === null || g === undefined) return null;
+    if (g instanceof kind) return g;
+    throw new TapegradError(
+      name,
+      `backward returned ${describe(g)} as the gradient of input ${i}; expected a ${kind.name} or null.`,
+    );
+  });
+}
