@@ -1,3 +1,5 @@
+import { gemmF32 } from './wasm/gemm-f32.js';
+
 type Arr = Float32Array | Float64Array;
 
 // Packing buffers, reused across calls: fresh memory costs far more than refilling old memory.
@@ -31,6 +33,10 @@ export function matmul(
   transA: boolean,
   transB: boolean,
 ): void {
+  // float32 goes through the SIMD kernel where the host has one; float64 stays exact in JS.
+  if (a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) {
+    if (gemmF32(a, aOff, b, bOff, c, cOff, m, n, k, transA, transB)) return;
+  }
   const mp = (m + 3) >> 2;
   const np = (n + 3) >> 2;
   packedA = grow(packedA, mp * k * 4);
