@@ -238,7 +238,7 @@ function rec(op: string, value: number, parents: readonly Scalar[], backward: Sc
     throw new TapegradError(
       op,
       `produced ${value} from finite inputs (${parents.map((p) => p.value).join(', ')}).` +
-        (out.createdAt ? `\nCreated at:\n${out.createdAt}` : ''),
+        `\nCreated at:\n${out.createdAt ?? creationSite() ?? '(unknown)'}`,
     );
   }
   return out;
