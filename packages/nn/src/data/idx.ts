@@ -182,7 +182,15 @@ export function idxImagesToTensor(array: IdxArray, shape?: readonly number[]): T
       `expects uint8 pixels (0…255), got ${array.type}; use idxToTensor for other data.`,
     );
   }
-  return fromTypedArray(Float32Array.from(array.data), array.shape)
-    .div(255)
-    .reshape(shape ?? array.shape);
+  const target = shape ?? array.shape;
+  const count = target.reduce((a, b) => a * b, 1);
+  if (count !== array.data.length) {
+    throw new TapegradError(
+      'idxImagesToTensor',
+      `shape [${target.join(',')}] holds ${count} elements, the images have ${array.data.length} (shape [${array.shape.join(',')}]).`,
+    );
+  }
+  // The typed-array constructor converts at memory speed; dividing in place avoids a second
+  // 4-bytes-per-pixel allocation (188 MB for the MNIST training set).
+  return fromTypedArray(new Float32Array(array.data), target).div_(255);
 }

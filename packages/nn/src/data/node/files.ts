@@ -1,29 +1,96 @@
 /** Node-only file helpers: reading IDX files (gzipped or not) and writing files atomically. */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { TapegradError } from '@tapegrad/core';
 import { type IdxArray, readIdx } from '../idx.js';
 
+/** Options for {@link readIdxFile}. */
+export interface ReadIdxFileOptions {
+  /**
+   * Read only the first `limit` entries along the first axis (e.g. the first 500 images). For a
+   * plain file only those bytes are read, which keeps small slices of large files fast.
+   */
+  limit?: number;
+}
+
+const ELEMENT_BYTES: Record<number, number> = { 8: 1, 9: 1, 11: 2, 12: 4, 13: 4, 14: 8 };
+
 /**
  * Reads and parses an IDX file; a gzipped file (`.gz`, or any file starting with the gzip magic
  * bytes) is decompressed first.
  *
- * @throws TapegradError if the file does not exist or is not a valid IDX file.
+ * @throws TapegradError if the file does not exist, `limit` is not a non-negative integer, or
+ *   the file is not a valid IDX file.
  */
-export function readIdxFile(path: string): IdxArray {
+export function readIdxFile(path: string, options: ReadIdxFileOptions = {}): IdxArray {
+  const { limit } = options;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+    throw new TapegradError('readIdxFile', `limit must be a non-negative integer, got ${limit}.`);
+  }
   if (!existsSync(path)) {
     throw new TapegradError('readIdxFile', `no file at '${path}'; check the path.`);
   }
-  let bytes = new Uint8Array(readFileSync(path));
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = new Uint8Array(gunzipSync(bytes));
   try {
-    return readIdx(bytes);
+    return readIdx(readBytes(path, limit));
   } catch (e) {
     if (e instanceof TapegradError) throw new TapegradError('readIdxFile', `'${path}': ${e.message}`);
     throw e;
   }
+}
+
+/** The file's bytes, cut after `limit` entries along the first axis (header patched to match). */
+function readBytes(path: string, limit: number | undefined): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const head = new Uint8Array(4);
+    readSync(fd, head, 0, 4, 0);
+    const elementBytes = ELEMENT_BYTES[head[2]!];
+    const gzipped = head[0] === 0x1f && head[1] === 0x8b;
+    if (limit === undefined || gzipped || elementBytes === undefined || head[3] === 0) {
+      // Buffer is a Uint8Array over its own memory: no copy needed.
+      const whole: Uint8Array = readFileSync(fd);
+      const bytes = gzipped ? gunzipSync(whole) : whole;
+      return limit === undefined ? bytes : cut(bytes, limit);
+    }
+    const headerBytes = 4 + 4 * head[3]!;
+    const header = new Uint8Array(headerBytes);
+    readSync(fd, header, 0, headerBytes, 0);
+    const dims = new DataView(header.buffer);
+    let rowBytes = elementBytes;
+    for (let d = 1; d < head[3]!; d++) rowBytes *= dims.getUint32(4 + 4 * d, false);
+    const rows = Math.min(limit, dims.getUint32(4, false));
+    const out = new Uint8Array(headerBytes + rows * rowBytes);
+    out.set(header);
+    new DataView(out.buffer).setUint32(4, rows, false);
+    const got = readSync(fd, out, headerBytes, rows * rowBytes, headerBytes);
+    // A short read leaves the array longer than the data; readIdx reports it as truncated.
+    return got < rows * rowBytes ? out.subarray(0, headerBytes + got) : out;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Keeps the first `limit` entries of an in-memory IDX file, patching its first dimension. */
+function cut(bytes: Uint8Array, limit: number): Uint8Array {
+  const parsed = readIdx(bytes);
+  const rows = Math.min(limit, parsed.shape[0] ?? 0);
+  const rowElements = parsed.shape.slice(1).reduce((a, b) => a * b, 1);
+  const headerBytes = 4 + 4 * parsed.shape.length;
+  const end = headerBytes + rows * rowElements * parsed.data.BYTES_PER_ELEMENT;
+  const out = bytes.slice(0, end);
+  new DataView(out.buffer).setUint32(4, rows, false);
+  return out;
 }
 
 /**
