@@ -23,6 +23,23 @@ export {
   zerosLike,
 } from './creation.js';
 export type { DType, TypedArray } from './dtype.js';
+export {
+  assertGradcheck,
+  GradcheckError,
+  type GradcheckEntry,
+  type GradcheckOptions,
+  type GradcheckReport,
+  gradcheck,
+  type NondeterministicEntry,
+} from './check/gradcheck.js';
+export { assertGradgradcheck, gradgradcheck } from './check/gradgradcheck.js';
+export {
+  checkHandDerived,
+  type HandDerivedOptions,
+  type HandDerivedReport,
+  type HandDerivedRow,
+  type HandGradient,
+} from './check/hand-derived.js';
 export { TapegradError } from './errors.js';
 export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
 export { type CustomGradSpec, customGrad } from './functional/custom-grad.js';
@@ -32,6 +49,15 @@ export { jacobian } from './functional/jacobian.js';
 export type { Differentiable } from './functional/trace.js';
 export { type Cotangents, jvp, vjp } from './functional/vjp.js';
 export { detectAnomaly } from './inspect/anomaly.js';
+export { type DotOptions, toDot } from './inspect/dot.js';
+export {
+  type ExplainedFactor,
+  type ExplainedPath,
+  type ExplainOptions,
+  explainGradient,
+  explainGradientPaths,
+  type GradientExplanation,
+} from './inspect/explain.js';
 export type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
 export { erf, where } from './ops/elementwise.js';
 export { linear } from './ops/matmul.js';
