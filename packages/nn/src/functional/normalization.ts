@@ -1,0 +1,73 @@
+import { noGrad, TapegradError, type Tensor } from '@tapegrad/core';
+import { fmtShape } from '../util.js';
+
+/**
+ * Layer normalization over the trailing `normalizedShape` axes: biased variance, `eps` inside the
+ * square root, then the optional elementwise `weight` and `bias`.
+ */
+export const layerNorm = (
+  x: Tensor,
+  normalizedShape: readonly number[],
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  eps = 1e-5,
+): Tensor => x.layerNorm(normalizedShape, weight, bias, eps);
+
+/** Options of {@link batchNorm}; PyTorch's defaults. */
+export interface BatchNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  /** Use batch statistics and update the running ones (true), or use the running ones (false). */
+  training?: boolean;
+  momentum?: number;
+  eps?: number;
+  /** Names the caller in errors. */
+  op?: string;
+}
+
+/**
+ * Batch normalization over input `[N, C]` or `[N, C, L]`, per channel C. In training the batch
+ * mean and biased variance normalize, and the running statistics (if given) move towards the
+ * batch mean and the **unbiased** variance by `momentum`, as PyTorch. Otherwise the running
+ * statistics normalize.
+ */
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  options: BatchNormOptions = {},
+): Tensor {
+  const { weight, bias, training = false, momentum = 0.1, eps = 1e-5, op = 'batchNorm' } = options;
+  if (x.ndim !== 2 && x.ndim !== 3) {
+    throw new TapegradError(op, `expects input [N, C] or [N, C, L], got shape ${fmtShape(x.shape)}.`);
+  }
+  const c = x.shape[1]!;
+  const bshape = x.ndim === 2 ? [1, c] : [1, c, 1];
+  const axes = x.ndim === 2 ? [0] : [0, 2];
+  const count = x.size / c;
+  let mean: Tensor;
+  let variance: Tensor;
+  if (training || runningMean === null || runningVar === null) {
+    if (count < 2 && training) {
+      throw new TapegradError(
+        op,
+        `expected more than 1 value per channel when training, got input shape ${fmtShape(x.shape)}.`,
+      );
+    }
+    mean = x.mean(axes, true);
+    variance = x.sub(mean).square().mean(axes, true);
+    if (training && runningMean && runningVar) {
+      noGrad(() => {
+        runningMean.mul_(1 - momentum).add_(mean.reshape([c]), momentum);
+        runningVar.mul_(1 - momentum).add_(variance.reshape([c]).mul(count / (count - 1)), momentum);
+      });
+    }
+  } else {
+    mean = runningMean.reshape(bshape);
+    variance = runningVar.reshape(bshape);
+  }
+  let y = x.sub(mean).div(variance.add(eps).sqrt());
+  if (weight) y = y.mul(weight.reshape(bshape));
+  if (bias) y = y.add(bias.reshape(bshape));
+  return y;
+}

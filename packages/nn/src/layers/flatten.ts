@@ -1,0 +1,20 @@
+import type { Tensor } from '@tapegrad/core';
+import { Module } from '../module.js';
+
+/** Flattens axes `startAxis..endAxis` into one; by default all but the batch axis (PyTorch's). */
+export class Flatten extends Module {
+  constructor(
+    readonly startAxis = 1,
+    readonly endAxis = -1,
+  ) {
+    super();
+  }
+
+  override forward(x: Tensor): Tensor {
+    return x.flatten(this.startAxis, this.endAxis);
+  }
+
+  override extraRepr(): string {
+    return `startAxis=${this.startAxis}, endAxis=${this.endAxis}`;
+  }
+}

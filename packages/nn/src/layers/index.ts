@@ -1,0 +1,15 @@
+/** Layers: modules with parameters, containers and activations. */
+export * from './activation.js';
+export { Conv2d, type Conv2dLayerOptions, MaxPool2d } from './conv.js';
+export { Dropout } from './dropout.js';
+export { Embedding } from './embedding.js';
+export { Flatten } from './flatten.js';
+export { Linear, type LinearOptions } from './linear.js';
+export {
+  BatchNorm1d,
+  type BatchNormLayerOptions,
+  LayerNorm,
+  type LayerNormOptions,
+} from './normalization.js';
+export type { LayerOptions } from './options.js';
+export { Sequential } from './sequential.js';

@@ -1,0 +1,7 @@
+/** Loss functions `loss(input, target, options)`, PyTorch's definitions and reductions. */
+export { type BceOptions, type BceWithLogitsOptions, bceWithLogits, binaryCrossEntropy } from './binary.js';
+export { type CrossEntropyOptions, crossEntropy, type NllLossOptions, nllLoss } from './classification.js';
+export { type KlDivOptions, klDiv } from './kl.js';
+export { type MultiMarginOptions, multiMarginLoss } from './margin.js';
+export type { Reduction, ReductionOptions } from './reduction.js';
+export { huberLoss, l1Loss, mseLoss, smoothL1Loss } from './regression.js';

@@ -1,0 +1,33 @@
+import { type Tensor, where } from '@tapegrad/core';
+import { type Reduction, reductionOf, requireFloat, requireSameShape } from './reduction.js';
+
+/** Options of {@link klDiv}. */
+export interface KlDivOptions {
+  /** `'batchmean'` (sum / input.shape[0], the true KL), `'sum'`, `'mean'` (sum / N·C) or `'none'`. */
+  reduction?: Reduction | 'batchmean';
+  /** The target holds log-probabilities (default false: probabilities). */
+  logTarget?: boolean;
+}
+
+/**
+ * Kullback–Leibler divergence with **log**-probabilities `input`: pointwise `t·(log t − x)`, 0
+ * where t = 0, or `eᵗ·(t − x)` with `logTarget`. PyTorch's default reduction is `'mean'` (over
+ * all elements); `'batchmean'` gives the mathematical KL per sample.
+ */
+export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {}): Tensor {
+  const r = reductionOf('klDiv', options, ['mean', 'sum', 'none', 'batchmean']);
+  requireFloat('klDiv', 'input', input);
+  requireSameShape('klDiv', input, target);
+  const t = target.to(input.dtype);
+  let terms: Tensor;
+  if (options.logTarget) terms = t.exp().mul(t.sub(input));
+  else {
+    const positive = t.gt(0);
+    const tLogT = where(positive, t.mul(where(positive, t, 1).log()), 0);
+    terms = tLogT.sub(t.mul(input));
+  }
+  if (r === 'sum') return terms.sum();
+  if (r === 'mean') return terms.mean();
+  if (r === 'batchmean') return terms.sum().div(input.ndim === 0 ? 1 : input.shape[0]!);
+  return terms;
+}

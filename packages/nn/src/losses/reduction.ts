@@ -1,0 +1,50 @@
+import { TapegradError, type Tensor } from '@tapegrad/core';
+import { fmtShape } from '../util.js';
+
+/** How a loss combines per-element terms: their mean (default), their sum, or none (the terms). */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+/** Options every loss takes. */
+export interface ReductionOptions {
+  reduction?: Reduction;
+}
+
+/** Validates and returns the reduction (default `'mean'`). */
+export function reductionOf(
+  loss: string,
+  options: { reduction?: string },
+  allowed = ['mean', 'sum', 'none'],
+): string {
+  const r = options.reduction ?? 'mean';
+  if (!allowed.includes(r)) {
+    throw new TapegradError(
+      loss,
+      `reduction must be ${allowed.map((a) => `'${a}'`).join(', ')}, got '${r}'.`,
+    );
+  }
+  return r;
+}
+
+/** Applies `'mean'` (over all elements), `'sum'` or `'none'`. */
+export function reduce(terms: Tensor, reduction: string): Tensor {
+  if (reduction === 'sum') return terms.sum();
+  if (reduction === 'mean') return terms.mean();
+  return terms;
+}
+
+/** Throws unless input and target have the same shape. */
+export function requireSameShape(loss: string, input: Tensor, target: Tensor): void {
+  if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
+    throw new TapegradError(
+      loss,
+      `input shape ${fmtShape(input.shape)} and target shape ${fmtShape(target.shape)} must be equal.`,
+    );
+  }
+}
+
+/** Throws unless `t` is a float tensor (class-index targets go to crossEntropy/nllLoss). */
+export function requireFloat(loss: string, name: string, t: Tensor): void {
+  if (t.dtype === 'int32') {
+    throw new TapegradError(loss, `${name} must be a float tensor, got int32 of shape ${fmtShape(t.shape)}.`);
+  }
+}

@@ -1,0 +1,229 @@
+import { noGrad, TapegradError, type Tensor } from '@tapegrad/core';
+import { Parameter, type TensorJSON, tensorFromJSON, tensorToJSON } from './parameter.js';
+import { fmtShape } from './util.js';
+
+/** Parameters and buffers by dotted name (`'0.weight'`), as `torch.nn.Module.state_dict()`. */
+export type StateDict = Record<string, Tensor>;
+
+/** What `loadStateDict` returns when `strict` is false: the keys it could not match. */
+export interface LoadStateDictResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+/**
+ * The base class of every layer and model. Assigning a {@link Parameter}, a `Module` or an array
+ * of modules to a property registers it (in assignment order, as PyTorch), so `parameters()`,
+ * `namedParameters()` (`'0.weight'`), `stateDict()`, `train()`/`eval()` and `zeroGrad()` find it.
+ * Subclasses implement `forward`; `call` runs it.
+ */
+export class Module {
+  /** True in training mode (the default); `eval()` clears it recursively. */
+  training = true;
+  // ES private: invisible to the property scan that registers parameters and children.
+  readonly #buffers = new Set<string>();
+
+  /** The computation; subclasses override it. */
+  forward(..._inputs: Tensor[]): Tensor {
+    throw new TapegradError(
+      this.constructor.name,
+      'forward() is not implemented; override it in the subclass.',
+    );
+  }
+
+  /** Runs `forward` (the counterpart of calling a PyTorch module). */
+  call(...inputs: Tensor[]): Tensor {
+    return this.forward(...inputs);
+  }
+
+  /**
+   * Marks the tensor property `name` as a buffer: saved in `stateDict()` but not a parameter (e.g.
+   * BatchNorm's running statistics). Assigns `value` to it when given.
+   */
+  registerBuffer(name: string, value?: Tensor): void {
+    if (value !== undefined) (this as unknown as Record<string, unknown>)[name] = value;
+    this.#buffers.add(name);
+  }
+
+  /** Direct submodules with their property names (array elements as `name.i`), in order. */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    const seen = new Set<Module>();
+    for (const [key, value] of Object.entries(this)) {
+      if (value instanceof Module) {
+        if (!seen.has(value)) out.push([key, value]);
+        seen.add(value);
+      } else if (Array.isArray(value)) {
+        value.forEach((m, i) => {
+          if (m instanceof Module && !seen.has(m)) {
+            seen.add(m);
+            out.push([`${key}.${i}`, m]);
+          }
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Direct submodules in order. */
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module and every submodule, depth first (each once), with dotted names ('' for this one). */
+  namedModules(prefix = '', seen = new Set<Module>()): [string, Module][] {
+    if (seen.has(this)) return [];
+    seen.add(this);
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [name, child] of this.namedChildren()) {
+      out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name, seen));
+    }
+    return out;
+  }
+
+  /** This module and every submodule, depth first. */
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** This module's own parameters (not its children's) with their property names. */
+  private ownParameters(): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    for (const [key, value] of Object.entries(this)) {
+      if (value instanceof Parameter) out.push([key, value]);
+      else if (Array.isArray(value)) {
+        value.forEach((p, i) => {
+          if (p instanceof Parameter) out.push([`${key}.${i}`, p]);
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Every parameter with its dotted name (`'0.weight'`, `'encoder.fc1.bias'`); shared ones once. */
+  namedParameters(): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    const seen = new Set<Parameter>();
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, p] of m.ownParameters()) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push([prefix ? `${prefix}.${name}` : name, p]);
+      }
+    }
+    return out;
+  }
+
+  /** Every parameter, for an optimizer: `new SGD(model.parameters(), { lr })`. */
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** Every registered buffer with its dotted name. */
+  namedBuffers(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [prefix, m] of this.namedModules()) {
+      for (const name of m.#buffers) {
+        const value = (m as unknown as Record<string, unknown>)[name];
+        if (value !== null && value !== undefined)
+          out.push([prefix ? `${prefix}.${name}` : name, value as Tensor]);
+      }
+    }
+    return out;
+  }
+
+  /** Sets training mode on this module and every submodule (`false` is `eval()`). */
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** Evaluation mode: dropout is the identity, batch norm uses its running statistics. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears every parameter's gradient (sets `.grad` to null, PyTorch's `set_to_none`). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  /** Calls `fn` on every submodule, then on this one (e.g. custom initialization). */
+  apply(fn: (m: Module) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** Parameters and buffers by dotted name. The tensors share the module's buffers. */
+  stateDict(): StateDict {
+    const sd: StateDict = {};
+    for (const [name, p] of this.namedParameters()) sd[name] = p.detach();
+    for (const [name, b] of this.namedBuffers()) sd[name] = b.detach();
+    return sd;
+  }
+
+  /**
+   * Copies values from `stateDict` (tensors or {@link TensorJSON}) into this module's parameters and
+   * buffers, in place. A key whose shape differs always throws; with `strict` (the default) a
+   * missing or unexpected key throws too, naming the keys. Otherwise they are returned.
+   */
+  loadStateDict(
+    stateDict: Record<string, Tensor | TensorJSON>,
+    options: { strict?: boolean } = {},
+  ): LoadStateDictResult {
+    const { strict = true } = options;
+    const own = new Map<string, Tensor>([...this.namedParameters(), ...this.namedBuffers()]);
+    const missingKeys = [...own.keys()].filter((k) => !(k in stateDict));
+    const unexpectedKeys = Object.keys(stateDict).filter((k) => !own.has(k));
+    const name = this.constructor.name;
+    if (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
+      const parts = [];
+      if (missingKeys.length) parts.push(`missing keys: ${missingKeys.map((k) => `'${k}'`).join(', ')}`);
+      if (unexpectedKeys.length)
+        parts.push(`unexpected keys: ${unexpectedKeys.map((k) => `'${k}'`).join(', ')}`);
+      throw new TapegradError(
+        `${name}.loadStateDict`,
+        `${parts.join('; ')}. Check the model architecture, or pass { strict: false } to load the matching keys only.`,
+      );
+    }
+    const loaded: [Tensor, Tensor][] = [];
+    for (const [key, target] of own) {
+      const raw = stateDict[key];
+      if (raw === undefined) continue;
+      const source = isTensorJSON(raw) ? tensorFromJSON(raw) : raw;
+      if (fmtShape(source.shape) !== fmtShape(target.shape)) {
+        throw new TapegradError(
+          `${name}.loadStateDict`,
+          `size mismatch for '${key}': the state dict has shape ${fmtShape(source.shape)}, the model has ${fmtShape(target.shape)}.`,
+        );
+      }
+      loaded.push([target, source]);
+    }
+    noGrad(() => {
+      for (const [target, source] of loaded) target.copy_(source);
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /** Constructor arguments shown by `toString()`, e.g. `inFeatures=2, outFeatures=3, bias=true`. */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** A PyTorch-like tree: `Sequential(\n  (0): Linear(inFeatures=2, …)\n  (1): ReLU()\n)`. */
+  toString(): string {
+    const extra = this.extraRepr();
+    const kids = this.namedChildren();
+    if (kids.length === 0) return `${this.constructor.name}(${extra})`;
+    const lines = [...(extra ? extra.split('\n') : []), ...kids.map(([n, m]) => `(${n}): ${m.toString()}`)];
+    return `${this.constructor.name}(\n${lines.map((l) => `  ${l.split('\n').join('\n  ')}`).join('\n')}\n)`;
+  }
+}
+
+const isTensorJSON = (x: unknown): x is TensorJSON =>
+  typeof x === 'object' && x !== null && !('backward' in x) && 'shape' in x && 'data' in x;
+
+/** A state dict as plain JSON (`JSON.stringify` it); `loadStateDict` accepts the parsed result. */
+export const stateDictToJSON = (sd: StateDict): Record<string, TensorJSON> =>
+  Object.fromEntries(Object.entries(sd).map(([k, t]) => [k, tensorToJSON(t)]));

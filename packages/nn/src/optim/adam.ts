@@ -1,0 +1,97 @@
+import { TapegradError, type Tensor, zerosLike } from '@tapegrad/core';
+import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
+
+/** Options of {@link Adam} and {@link AdamW}; PyTorch's defaults. */
+export interface AdamOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+type AdamState = { step: number; expAvg: Tensor; expAvgSq: Tensor; maxExpAvgSq?: Tensor };
+
+/** The shared Adam update; `decoupled` selects AdamW's weight decay. */
+abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
+  protected abstract readonly decoupled: boolean;
+
+  protected override validate(o: AdamOptions): void {
+    super.validate(o);
+    const b = o.betas;
+    if (!Array.isArray(b) || b.length !== 2 || !b.every((x) => typeof x === 'number' && x >= 0 && x < 1)) {
+      throw new TapegradError(
+        this.name,
+        `invalid betas ${JSON.stringify(b)}: need two numbers in [0, 1), e.g. [0.9, 0.999].`,
+      );
+    }
+    if (!(o.eps >= 0)) throw new TapegradError(this.name, `invalid eps ${o.eps}: must be ≥ 0.`);
+    if (!(o.weightDecay >= 0)) {
+      throw new TapegradError(this.name, `invalid weightDecay ${o.weightDecay}: must be ≥ 0.`);
+    }
+  }
+
+  protected override initState(p: Tensor, g: ParamGroup<AdamOptions>): AdamState {
+    const s: AdamState = { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p) };
+    if (g.amsgrad) s.maxExpAvgSq = zerosLike(p);
+    return s;
+  }
+
+  protected override update(p: Tensor, grad: Tensor, s: AdamState, g: ParamGroup<AdamOptions>): void {
+    const [beta1, beta2] = g.betas;
+    let d = g.maximize ? grad.neg() : grad;
+    s.step += 1;
+    if (g.weightDecay !== 0) {
+      if (this.decoupled) p.mul_(1 - g.lr * g.weightDecay);
+      else d = d.add(p.mul(g.weightDecay));
+    }
+    s.expAvg.mul_(beta1).add_(d, 1 - beta1);
+    s.expAvgSq.mul_(beta2).addcmul_(d, d, 1 - beta2);
+    const bias1 = 1 - beta1 ** s.step;
+    const bias2Sqrt = Math.sqrt(1 - beta2 ** s.step);
+    let second = s.expAvgSq;
+    if (g.amsgrad) {
+      s.maxExpAvgSq ??= zerosLike(p);
+      s.maxExpAvgSq.copy_(s.maxExpAvgSq.maximum(s.expAvgSq));
+      second = s.maxExpAvgSq;
+    }
+    const denom = second.sqrt().div_(bias2Sqrt).add_(g.eps);
+    p.addcdiv_(s.expAvg, denom, -g.lr / bias1);
+  }
+}
+
+/**
+ * Adam with PyTorch's update: bias-corrected moments, eps added after the corrected square root,
+ * optional AMSGrad (running max of the uncorrected second moment) and **coupled** L2 weight decay.
+ */
+export class Adam extends AdamBase {
+  protected readonly decoupled = false;
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super('Adam', params, {
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+      amsgrad: false,
+      maximize: false,
+      ...options,
+    });
+  }
+}
+
+/** Adam with **decoupled** weight decay (`p ← p·(1 − lr·weightDecay)` first), weightDecay 0.01 by default. */
+export class AdamW extends AdamBase {
+  protected readonly decoupled = true;
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super('AdamW', params, {
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0.01,
+      amsgrad: false,
+      maximize: false,
+      ...options,
+    });
+  }
+}

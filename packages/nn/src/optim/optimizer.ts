@@ -1,0 +1,190 @@
+import { enableGrad, noGrad, TapegradError, Tensor } from '@tapegrad/core';
+import { type TensorJSON, tensorFromJSON, tensorToJSON } from '../parameter.js';
+
+/** A parameter group: its tensors and its own options (`lr` is read at every step, so it is live). */
+export type ParamGroup<O> = O & { params: Tensor[] };
+
+/** Parameters for an optimizer: a list of tensors, or groups with per-group option overrides. */
+export type ParamsInput<O> = Iterable<Tensor> | readonly ({ params: Iterable<Tensor> } & Partial<O>)[];
+
+/** Per-parameter state: step counters and buffers. */
+export type OptimizerState = Record<string, Tensor | number | undefined>;
+
+/** An optimizer's state as plain JSON: state per parameter index, and the groups' options. */
+export interface OptimizerStateDict {
+  state: Record<string, Record<string, TensorJSON | number>>;
+  paramGroups: Record<string, unknown>[];
+}
+
+/**
+ * The base of every optimizer, as `torch.optim.Optimizer`: parameter groups with their own
+ * options, state keyed by parameter identity, `zeroGrad()`, `step()` (in place, under noGrad),
+ * and `stateDict()`/`loadStateDict()`.
+ */
+export abstract class Optimizer<O extends { lr: number }, S extends OptimizerState = OptimizerState> {
+  /** The options a group gets when it does not override them. */
+  readonly defaults: O;
+  /** The parameter groups; change `paramGroups[i].lr` (or any option) between steps. */
+  readonly paramGroups: ParamGroup<O>[] = [];
+  /** Per-parameter state, keyed by the parameter itself. */
+  readonly state = new Map<Tensor, S>();
+  /** The optimizer's name, for error messages. */
+  readonly name: string;
+
+  protected constructor(name: string, params: ParamsInput<O>, defaults: O) {
+    this.name = name;
+    this.defaults = defaults;
+    this.validate(defaults);
+    const list = [...(params as Iterable<unknown>)];
+    if (list.length === 0) {
+      throw new TapegradError(
+        name,
+        'got an empty parameter list. Pass model.parameters() (a model with at least one parameter) or tensors with requiresGrad: true.',
+      );
+    }
+    if (list[0] instanceof Tensor)
+      this.addParamGroup({ params: list as Tensor[] } as { params: Tensor[] } & Partial<O>);
+    else for (const g of list as ({ params: Iterable<Tensor> } & Partial<O>)[]) this.addParamGroup(g);
+  }
+
+  /** Checks one set of options (learning rate, betas, …), throwing a `TapegradError` naming the value. */
+  protected validate(options: O): void {
+    if (typeof options.lr !== 'number' || !(options.lr >= 0)) {
+      throw new TapegradError(this.name, `invalid learning rate ${options.lr}: lr must be a number ≥ 0.`);
+    }
+  }
+
+  /** Adds a group of parameters with optional option overrides (e.g. a smaller lr for a backbone). */
+  addParamGroup(group: { params: Iterable<Tensor> } & Partial<O>): void {
+    const params = group.params instanceof Tensor ? [group.params] : [...group.params];
+    if (params.length === 0) {
+      throw new TapegradError(
+        this.name,
+        `parameter group ${this.paramGroups.length} has an empty parameter list.`,
+      );
+    }
+    const seen = new Set(this.paramGroups.flatMap((g) => g.params));
+    params.forEach((p, i) => {
+      if (!(p instanceof Tensor) || p.dtype === 'int32' || !p.isLeaf) {
+        throw new TapegradError(
+          this.name,
+          `parameter ${i} of group ${this.paramGroups.length} must be a float leaf tensor (got ${p instanceof Tensor ? `${p.dtype} from '${p.op}'` : typeof p}).`,
+        );
+      }
+      if (seen.has(p)) {
+        throw new TapegradError(
+          this.name,
+          `parameter ${i} of group ${this.paramGroups.length} appears in more than one group.`,
+        );
+      }
+      seen.add(p);
+    });
+    const merged = { ...this.defaults, ...group, params } as ParamGroup<O>;
+    this.validate(merged);
+    this.paramGroups.push(merged);
+  }
+
+  /** Clears every parameter's gradient (sets `.grad` to null, PyTorch's `set_to_none`). */
+  zeroGrad(): void {
+    for (const g of this.paramGroups) for (const p of g.params) p.grad = null;
+  }
+
+  /**
+   * One update of every parameter that has a gradient, in place and under noGrad. `closure`, if
+   * given, recomputes the loss (with recording on) first; its value is returned.
+   */
+  step(closure?: () => Tensor | number): number | undefined {
+    let loss: number | undefined;
+    if (closure) {
+      const l = enableGrad(closure);
+      loss = typeof l === 'number' ? l : l.item();
+    }
+    noGrad(() => {
+      for (const group of this.paramGroups) {
+        this.validate(group);
+        for (const p of group.params) {
+          if (p.grad === null) continue;
+          const grad = p.grad.dtype === p.dtype ? p.grad : p.grad.to(p.dtype);
+          let state = this.state.get(p);
+          if (state === undefined) {
+            state = this.initState(p, group);
+            this.state.set(p, state);
+          }
+          this.update(p, grad, state, group);
+        }
+      }
+    });
+    return loss;
+  }
+
+  /** Fresh state for a parameter on its first step. */
+  protected abstract initState(p: Tensor, group: ParamGroup<O>): S;
+
+  /** Updates `p` in place from its gradient `grad` (never modified) and its `state`. */
+  protected abstract update(p: Tensor, grad: Tensor, state: S, group: ParamGroup<O>): void;
+
+  /** State and group options as plain JSON; parameters are referred to by their position. */
+  stateDict(): OptimizerStateDict {
+    const all = this.paramGroups.flatMap((g) => g.params);
+    const state: OptimizerStateDict['state'] = {};
+    all.forEach((p, i) => {
+      const s = this.state.get(p);
+      if (!s) return;
+      const entry: Record<string, TensorJSON | number> = {};
+      for (const [k, v] of Object.entries(s)) {
+        if (v !== undefined) entry[k] = v instanceof Tensor ? tensorToJSON(v) : v;
+      }
+      state[String(i)] = entry;
+    });
+    let next = 0;
+    const paramGroups = this.paramGroups.map((g) => {
+      const { params, ...options } = g;
+      return { ...structuredClone(options), params: params.map(() => next++) };
+    });
+    return { state, paramGroups };
+  }
+
+  /** Restores `stateDict()` output (possibly via JSON) into an optimizer over the same parameters. */
+  loadStateDict(sd: OptimizerStateDict): void {
+    if (sd.paramGroups.length !== this.paramGroups.length) {
+      throw new TapegradError(
+        `${this.name}.loadStateDict`,
+        `the state dict has ${sd.paramGroups.length} parameter groups, this optimizer has ${this.paramGroups.length}.`,
+      );
+    }
+    sd.paramGroups.forEach((g, i) => {
+      const n = Array.isArray(g.params) ? g.params.length : -1;
+      if (n !== this.paramGroups[i]!.params.length) {
+        throw new TapegradError(
+          `${this.name}.loadStateDict`,
+          `group ${i} has ${n} parameters in the state dict but ${this.paramGroups[i]!.params.length} here.`,
+        );
+      }
+    });
+    const all = this.paramGroups.flatMap((g) => g.params);
+    this.state.clear();
+    for (const [key, entry] of Object.entries(sd.state)) {
+      const p = all[Number(key)];
+      if (p === undefined) {
+        throw new TapegradError(
+          `${this.name}.loadStateDict`,
+          `state refers to parameter ${key}, which does not exist.`,
+        );
+      }
+      const s: OptimizerState = {};
+      for (const [k, v] of Object.entries(entry)) {
+        s[k] =
+          typeof v === 'number'
+            ? v
+            : v instanceof Tensor
+              ? v.clone().detach()
+              : tensorFromJSON(v).to(p.dtype);
+      }
+      this.state.set(p, s as S);
+    }
+    sd.paramGroups.forEach((g, i) => {
+      const { params: _params, ...options } = g;
+      Object.assign(this.paramGroups[i]!, structuredClone(options));
+    });
+  }
+}
