@@ -79,7 +79,7 @@ function applyTensor<T extends Differentiable>(
     name,
     ops,
     (inputs) => {
-      const out: unknown = noGrad(() => spec.forward(...(inputs as T[])));
+      const out: unknown = runForward(spec, inputs as T[]);
       if (!(out instanceof Tensor)) {
         throw new TapegradError(name, `forward must return a Tensor, got ${describe(out)}.`);
       }
@@ -112,7 +112,7 @@ function applyScalar<T extends Differentiable>(
       `input ${i} is ${describe(x)}; with Scalar inputs, pass Scalars or numbers.`,
     );
   });
-  const result: unknown = noGrad(() => spec.forward(...(inputs as T[])));
+  const result: unknown = runForward(spec, inputs as T[]);
   if (!(result instanceof Scalar)) {
     throw new TapegradError(name, `forward must return a Scalar, got ${describe(result)}.`);
   }
@@ -128,6 +128,24 @@ function applyScalar<T extends Differentiable>(
     checkGrads(name, spec.backward(g as T, inputs as T[], out as T), inputs.length, Scalar),
   );
   return out;
+}
+
+/**
+ * Runs the user's forward without recording. Under anomaly detection an op inside it that produces
+ * NaN/Inf is reported as the custom op's failure, from where the custom op was called: that is
+ * the op the user sees on the tape.
+ */
+function runForward<T extends Differentiable>(spec: CustomGradSpec<T>, inputs: T[]): unknown {
+  if (!isAnomalyEnabled()) return noGrad(() => spec.forward(...inputs));
+  try {
+    return noGrad(() => spec.forward(...inputs));
+  } catch (e) {
+    if (!(e instanceof TapegradError)) throw e;
+    throw new TapegradError(
+      spec.name,
+      `the forward of '${spec.name}' failed: ${e.message.split('\n')[0]}\nCreated at:\n${creationSite() ?? '(unknown)'}`,
+    );
+  }
 }
 
 /** Checks the rule's result: one Tensor/Scalar (or null) per input. */
