@@ -337,3 +337,48 @@ export function secondOrderCheck(
     assertAgree(`second order, input ${i} [${x.shape.join(',')}]`, analytic, numeric, scale, o);
   });
 }
+
+/** Tolerance of float32 results against float64: `|f32 − f64| ≤ rtol · max(1, |f64|)`. */
+export const FLOAT32_RTOL = 2e-4;
+
+/**
+ * float32 agrees with float64: the op on float32 copies of the inputs gives float32 values and
+ * gradients (same cotangent, rounded) within float32 tolerance of the float64 ones.
+ */
+export function float32Check(
+  f: TensorFn,
+  inputs: readonly Tensor[],
+  rng: Rng,
+  options: FdOptions = {},
+): void {
+  const rtol = options.rtol ?? FLOAT32_RTOL;
+  const run = (xs: Tensor[]) => {
+    const leaves = xs.map((x) => leafOf(x, true));
+    const out = f(leaves);
+    return { out, leaves };
+  };
+  const wide = run([...inputs]);
+  const narrow = run(inputs.map(toFloat32));
+  if (narrow.out.dtype !== 'float32') throw new Error(`float32 inputs gave a ${narrow.out.dtype} output`);
+  const c = draw(rng, wide.out.size);
+  wide.out.backward(fromTypedArray(c, [...wide.out.shape]));
+  narrow.out.backward(fromTypedArray(Float32Array.from(c), [...narrow.out.shape]));
+  const compare = (what: string, got: Tensor | null, want: Tensor | null) => {
+    if (want === null || got === null) {
+      if (want !== got) throw new Error(`${what}: one dtype has a gradient and the other not`);
+      return;
+    }
+    if (got.dtype !== 'float32') throw new Error(`${what}: dtype ${got.dtype}, expected float32`);
+    if (got.shape.join(',') !== want.shape.join(',')) throw new Error(`${what}: shapes differ`);
+    for (let i = 0; i < want.size; i++) {
+      const err = Math.abs(got.data[i]! - want.data[i]!);
+      if (!(err <= rtol * Math.max(1, Math.abs(want.data[i]!)))) {
+        throw new Error(`${what}: element ${i} float32 ${got.data[i]} vs float64 ${want.data[i]}`);
+      }
+    }
+  };
+  compare('output', narrow.out, wide.out);
+  wide.leaves.forEach((leaf, i) => {
+    if (leaf.requiresGrad) compare(`gradient of input ${i}`, narrow.leaves[i]!.grad, leaf.grad);
+  });
+}

@@ -7,7 +7,14 @@
 import type { Tensor } from '@tapegrad/core';
 import fc from 'fast-check';
 import { RUNS, seedArb } from './arbitraries.js';
-import { adjointCheck, type FdOptions, type Rng, rngFrom, secondOrderCheck } from './helpers.js';
+import {
+  adjointCheck,
+  type FdOptions,
+  float32Check,
+  type Rng,
+  rngFrom,
+  secondOrderCheck,
+} from './helpers.js';
 
 /** One generated instance: the inputs and the op applied to (leaf copies of) them. */
 export interface OpInstance {
@@ -23,6 +30,8 @@ export interface OpCase<P> {
   params: fc.Arbitrary<P>;
   make: (params: P, rng: Rng) => OpInstance;
   tolerance?: FdOptions;
+  /** Tolerance of the float32-vs-float64 comparison, for ops that amplify rounding. */
+  float32Tolerance?: FdOptions;
 }
 
 /** An op case with its parameter type erased, ready to prove. */
@@ -32,15 +41,22 @@ export interface ProvableOp {
   adjoint(): void;
   /** The second-order property: the backward, recorded with createGraph, differentiates correctly. */
   secondOrder(): void;
+  /** float32 values and gradients agree with float64 within float32 tolerance. */
+  float32(): void;
 }
 
-const run = <P>(c: OpCase<P>, check: typeof adjointCheck, runs: { numRuns: number }) =>
+const run = <P>(
+  c: OpCase<P>,
+  check: typeof adjointCheck,
+  runs: { numRuns: number },
+  tolerance: FdOptions | undefined = c.tolerance,
+) =>
   fc.assert(
     fc.property(c.params, seedArb, (params, seed) => {
       const rng = rngFrom(seed);
       const inst = c.make(params, rng);
       try {
-        check(inst.f, inst.inputs, rng, c.tolerance);
+        check(inst.f, inst.inputs, rng, tolerance);
       } catch (e) {
         throw new Error(`${c.name} ${inst.describe}: ${(e as Error).message}`);
       }
@@ -53,6 +69,7 @@ export const opCase = <P>(c: OpCase<P>): ProvableOp => ({
   name: c.name,
   adjoint: () => run(c, adjointCheck, RUNS),
   secondOrder: () => run(c, secondOrderCheck, { numRuns: Math.ceil(RUNS.numRuns / 2) }),
+  float32: () => run(c, float32Check, RUNS, c.float32Tolerance),
 });
 
 /** Formats shapes for failure messages. */

@@ -2,61 +2,13 @@
  * Adjoint tests for every differentiable reduction, with `axis` undefined, a single (maybe
  * negative) axis or a list of axes, and `keepdims` both ways; then second derivatives.
  */
-
-import type { Tensor } from '@tapegrad/core';
-import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { axisArb, shapeArb } from './arbitraries.js';
-import { randomTensor, type ValueKind } from './helpers.js';
-import { fmt, opCase } from './prove.js';
-
-type Axis = number | number[] | undefined;
-
-/** Shape, axis and keepdims for a reduction; `minCount` elements at least in each reduced group. */
-const reductionParams = (minCount: number) =>
-  shapeArb(0, 3)
-    .chain((shape) => fc.tuple(fc.constant(shape), axisArb(shape.length), fc.boolean()))
-    .filter(([shape, axis]) => reducedCount(shape, axis) >= minCount);
-
-function reducedCount(shape: readonly number[], axis: Axis): number {
-  if (axis === undefined) return shape.reduce((a, b) => a * b, 1);
-  const list = typeof axis === 'number' ? [axis] : axis;
-  return list.reduce((n, a) => n * shape[a < 0 ? a + shape.length : a]!, 1);
-}
-
-const reduction = (
-  name: string,
-  kind: ValueKind,
-  f: (x: Tensor, axis: Axis, keepdims: boolean) => Tensor,
-  minCount = 1,
-) =>
-  opCase({
-    name,
-    params: reductionParams(minCount),
-    make: ([shape, axis, keepdims], rng) => ({
-      inputs: [randomTensor(rng, shape, kind)],
-      f: ([x]) => f(x!, axis, keepdims),
-      describe: `${fmt(shape)} axis=${JSON.stringify(axis)} keepdims=${keepdims}`,
-    }),
-  });
-
-const cases = [
-  reduction('sum', 'any', (x, a, k) => x.sum(a, k)),
-  reduction('mean', 'any', (x, a, k) => x.mean(a, k)),
-  reduction('max', 'distinct', (x, a, k) => x.max(a, k)),
-  reduction('min', 'distinct', (x, a, k) => x.min(a, k)),
-  reduction('prod', 'prodSafe', (x, a, k) => x.prod(a, k)),
-  reduction('logsumexp', 'any', (x, a, k) => x.logsumexp(a, k)),
-  reduction('var (unbiased)', 'any', (x, a, k) => x.var(a, k), 2),
-  reduction('var (biased)', 'any', (x, a, k) => x.var(a, k, { unbiased: false })),
-  reduction('std (unbiased)', 'distinct', (x, a, k) => x.std(a, k), 2),
-  reduction('std (biased)', 'distinct', (x, a, k) => x.std(a, k, { unbiased: false }), 2),
-];
+import { reductionCases } from './cases-reduce.js';
 
 describe('reductions: adjoint test with a random cotangent (float64)', () => {
-  for (const c of cases) it(c.name, () => c.adjoint());
+  for (const c of reductionCases) it(c.name, () => c.adjoint());
 });
 
 describe('reductions: second derivatives through createGraph (float64)', () => {
-  for (const c of cases) it(c.name, () => c.secondOrder());
+  for (const c of reductionCases) it(c.name, () => c.secondOrder());
 });
