@@ -2,9 +2,13 @@
  * Side-by-side timing: every system runs the same workload in one process, in alternating order
  * (A B C A B C …) because this machine's absolute speed drifts, and we report medians and ratios.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+
+// TF.js's CommonJS bundle registers every kernel and gradient (its ES build imports directories,
+// which Node's ES loader rejects); the wasm backend registers itself with the same instance.
+const require = createRequire(import.meta.url);
+const tf: typeof import('@tensorflow/tfjs') = require('@tensorflow/tfjs');
+require('@tensorflow/tfjs-backend-wasm');
 
 /** A system under test: tapegrad, or TensorFlow.js on one of its backends. */
 export type System = 'tapegrad' | 'tfjs-cpu' | 'tfjs-wasm';
