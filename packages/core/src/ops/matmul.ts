@@ -28,6 +28,16 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} are incompatible (inner dimensions ${k1} and ${k2}).`,
     );
   }
+  const batchA = a2.shape.slice(0, -2);
+  const batchB = b2.shape.slice(0, -2);
+  try {
+    broadcastShapes('matmul', batchA, batchB);
+  } catch {
+    throw new TapegradError(
+      'matmul',
+      `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} are incompatible: batch dimensions ${fmtShape(batchA)} and ${fmtShape(batchB)} cannot be broadcast together.`,
+    );
+  }
   const out = matmulT(a2, b2, false, false);
   if (a.ndim > 1 && b.ndim > 1) return out;
   const shape = out.shape.slice(0, -2);
