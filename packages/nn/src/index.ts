@@ -3,6 +3,7 @@
  * @tapegrad/core, with PyTorch's names and semantics.
  * @packageDocumentation
  */
+export { clipGradNorm, clipGradValue } from './clip.js';
 export * from './data/index.js';
 export * from './functional/index.js';
 export * as init from './init.js';
@@ -11,3 +12,4 @@ export * from './losses/index.js';
 export { type LoadStateDictResult, Module, type StateDict, stateDictToJSON } from './module.js';
 export * from './optim/index.js';
 export { Parameter, type TensorJSON, tensorFromJSON, tensorToJSON } from './parameter.js';
+export * from './schedulers/index.js';

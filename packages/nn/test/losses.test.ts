@@ -1,0 +1,69 @@
+import type { Tensor } from '@tapegrad/core';
+import {
+  bceWithLogits,
+  binaryCrossEntropy,
+  crossEntropy,
+  huberLoss,
+  klDiv,
+  l1Loss,
+  mseLoss,
+  multiMarginLoss,
+  nllLoss,
+  smoothL1Loss,
+} from '@tapegrad/nn';
+import { describe, expect, it } from 'vitest';
+import { camel, expectClose, type FixtureTensor, loadFixture, toTensor } from './helpers/fixtures.js';
+
+interface LossCase {
+  name: string;
+  loss: string;
+  options: Record<string, unknown>;
+  input: FixtureTensor;
+  target: FixtureTensor;
+  output: FixtureTensor;
+  upstream: FixtureTensor;
+  grad_input: FixtureTensor;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the table maps PyTorch names to losses with differently typed options.
+const losses: Record<string, (input: Tensor, target: Tensor, options: any) => Tensor> = {
+  mse_loss: mseLoss,
+  l1_loss: l1Loss,
+  smooth_l1_loss: smoothL1Loss,
+  huber_loss: huberLoss,
+  cross_entropy: crossEntropy,
+  nll_loss: nllLoss,
+  binary_cross_entropy: binaryCrossEntropy,
+  binary_cross_entropy_with_logits: bceWithLogits,
+  multi_margin_loss: multiMarginLoss,
+  kl_div: klDiv,
+};
+
+/** Fixture options in camelCase, tensors decoded, nulls dropped. */
+function optionsOf(c: LossCase): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c.options)) {
+    if (v === null) continue;
+    out[camel(k)] = typeof v === 'object' && 'shape' in (v as object) ? toTensor(v as FixtureTensor) : v;
+  }
+  return out;
+}
+
+const { cases } = loadFixture<{ cases: LossCase[] }>('losses.json');
+
+describe('losses match PyTorch (losses.json)', () => {
+  it('covers every loss in the file', () => {
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) expect(Object.keys(losses), c.name).toContain(c.loss);
+  });
+
+  for (const c of cases) {
+    it(c.name, () => {
+      const input = toTensor(c.input, { requiresGrad: true });
+      const out = losses[c.loss]!(input, toTensor(c.target), optionsOf(c));
+      expectClose(out, c.output, `${c.name} output`);
+      out.backward(toTensor(c.upstream));
+      expectClose(input.grad!, c.grad_input, `${c.name} grad_input`);
+    });
+  }
+});
