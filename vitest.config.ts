@@ -16,5 +16,7 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'docs/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    // The memory tests call global.gc() to show the graph is collectable after backward().
+    poolOptions: { forks: { execArgv: ['--expose-gc'] } },
   },
 });
