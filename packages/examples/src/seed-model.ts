@@ -35,6 +35,12 @@ export const TUTORIAL_CONFIG: SeedConfig = {
   targets: { o1: 0.85, o2: 0.3 },
 };
 
+/**
+ * The gradients the tutorial works out by hand and prints (9 decimals): ∂E_total/∂w5 and
+ * ∂E_total/∂w1. They are the tutorial's own numbers, to be checked, not derived here.
+ */
+export const TUTORIAL_HAND_GRADIENTS = { w5: -0.018375021, w1: 0.000425237 } as const;
+
 /** Every named value of one forward pass. */
 export interface SeedNetwork {
   params: Record<ParameterName, Scalar>;

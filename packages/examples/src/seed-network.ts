@@ -4,13 +4,13 @@
  * w5 and w1, the tutorial's hand-derived gradients checked, and one step of gradient descent.
  */
 import { checkHandDerived, explainGradient, noGrad } from '@tapegrad/core';
-import { buildSeedNetwork, FORWARD_NAMES, PARAMETER_NAMES, TUTORIAL_CONFIG } from './seed-model.js';
-
-/**
- * The gradients the tutorial works out by hand and prints (9 decimals): ∂E_total/∂w5 and
- * ∂E_total/∂w1. They are the tutorial's own numbers, to be checked, not derived here.
- */
-export const TUTORIAL_HAND_GRADIENTS = { w5: -0.018375021, w1: 0.000425237 } as const;
+import {
+  buildSeedNetwork,
+  FORWARD_NAMES,
+  PARAMETER_NAMES,
+  TUTORIAL_CONFIG,
+  TUTORIAL_HAND_GRADIENTS,
+} from './seed-model.js';
 
 const LEARNING_RATE = 1;
 const fmt = (v: number) => v.toFixed(10);

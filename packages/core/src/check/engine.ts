@@ -159,9 +159,19 @@ export function runCheck(
     const { roots, seeds } = rootsFor(weights);
     const g = new Float64Array(nIn);
     if (roots.length === 0) return g;
-    const grads = withGradMode(true, () =>
-      runBackward(roots, seeds, { inputs: analyticInputs, retainGraph: true }),
-    );
+    let grads: (unknown | null)[];
+    try {
+      grads = withGradMode(true, () =>
+        runBackward(roots, seeds, { inputs: analyticInputs, retainGraph: true }),
+      );
+    } catch (e) {
+      // A backward rule that throws (e.g. a gradient of the wrong shape) is a finding, not a crash.
+      if (!(e instanceof TapegradError)) throw e;
+      const problem = `backward threw: ${e.message.split('\n')[0]}`;
+      if (!reported.has(problem)) problems.push(problem);
+      reported.add(problem);
+      return g;
+    }
     let at = 0;
     grads.forEach((gk, k) => {
       const x = inputs[k]!;
@@ -194,12 +204,15 @@ export function runCheck(
     // Relative to the larger magnitude, floored at atol so that noise around zero reads as small.
     const relError = absError === 0 ? 0 : absError / Math.max(Math.abs(analytic), Math.abs(numeric), o.atol);
     const bound = o.atol * tolScale + o.rtol * (magnitude ?? Math.abs(numeric));
-    const ok = absError <= bound && Number.isFinite(analytic) && Number.isFinite(numeric);
+    const finite = Number.isFinite(analytic) && Number.isFinite(numeric);
+    const ok = absError <= bound && finite;
     checked++;
     if (!ok) failed++;
     maxAbsError = Math.max(maxAbsError, Number.isNaN(absError) ? Infinity : absError);
     maxRelError = Math.max(maxRelError, Number.isNaN(relError) ? Infinity : relError);
-    worst.add({ ...entry, absError, relError, ok }, ok ? absError / bound : Infinity);
+    // Rank by how far past its tolerance an entry is, so the worst offenders are listed first.
+    const badness = !finite ? Infinity : bound > 0 ? absError / bound : absError > 0 ? Infinity : 0;
+    worst.add({ ...entry, absError, relError, ok }, badness);
   };
   const locate = (c: number) => {
     let k = 0;
