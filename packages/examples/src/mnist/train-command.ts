@@ -1,0 +1,111 @@
+/**
+ * `pnpm start`: trains on MNIST, showing progress on stderr, and writes model.json and
+ * curve.svg after every epoch (so an interrupted run keeps its last completed epoch).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { accuracy, confusionMatrix, formatConfusionMatrix } from '@tapegrad/nn';
+import { loadMnist, ProgressBar, type ProgressStream, writeFileAtomic } from '@tapegrad/nn/node';
+import type { TrainArgs } from './args.js';
+import { saveModel } from './checkpoint.js';
+import { renderCurve } from './curve.js';
+import { predictClasses } from './evaluate.js';
+import { DEFAULT_ARCHITECTURES, layoutOf } from './models.js';
+import { Trainer } from './trainer.js';
+
+/** Where the program writes: results to `out` (stdout), logs and progress to `err` (stderr). */
+export interface Io {
+  out: (line: string) => void;
+  err: ProgressStream;
+}
+
+/** One epoch's summary. */
+export interface EpochSummary {
+  epoch: number;
+  meanLoss: number;
+  testAccuracy: number;
+  seconds: number;
+}
+
+/** Runs a training session; returns the per-epoch summaries. */
+export function runTrain(args: TrainArgs, io: Io): EpochSummary[] {
+  const log = (line: string) => io.err.write(`${line}\n`);
+  const architecture = DEFAULT_ARCHITECTURES[args.model];
+  const started = performance.now();
+  const limit =
+    args.limit === undefined
+      ? undefined
+      : { train: args.limit, test: Math.max(1, Math.ceil(args.limit / 6)) };
+  const { train, test } = loadMnist({ layout: layoutOf(architecture), limit });
+  log(
+    `MNIST: ${train.labels.shape[0]} training and ${test.labels.shape[0]} test images, loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  const trainer = new Trainer({
+    architecture,
+    seed: args.seed,
+    lr: args.lr,
+    batchSize: args.batchSize,
+    images: train.images,
+    labels: train.labels,
+  });
+  log(`model (${args.model}): ${trainer.model.toString().split('\n').join('\n  ')}`);
+  log(
+    `Adam lr ${args.lr}, batch size ${args.batchSize}, ${args.epochs} epochs, seed ${args.seed}; writing to ${args.out}`,
+  );
+  mkdirSync(args.out, { recursive: true });
+
+  const allLosses: number[] = [];
+  const history: EpochSummary[] = [];
+  for (let epoch = 1; epoch <= args.epochs; epoch++) {
+    const bar = new ProgressBar({
+      total: trainer.batches,
+      label: `epoch ${epoch}/${args.epochs}`,
+      unit: 'samples',
+      stream: io.err,
+    });
+    let running = Number.NaN;
+    const losses = trainer.epoch((batch, loss, samples) => {
+      // An exponential moving average: the raw batch loss jumps too much to read.
+      running = Number.isNaN(running) ? loss : 0.98 * running + 0.02 * loss;
+      bar.update(batch, { items: samples, metrics: { loss: running.toFixed(4) } });
+    });
+    const seconds = bar.elapsed;
+    const testAccuracy = accuracy(predictClasses(trainer.model, test.images), test.labels);
+    const meanLoss = losses.reduce((a, b) => a + b, 0) / Math.max(losses.length, 1);
+    bar.finish({ items: train.labels.shape[0], metrics: { loss: meanLoss.toFixed(4) } });
+    allLosses.push(...losses);
+    history.push({ epoch, meanLoss, testAccuracy, seconds });
+    log(
+      `epoch ${epoch}/${args.epochs}: mean loss ${meanLoss.toFixed(4)}, test accuracy ${(100 * testAccuracy).toFixed(2)}%, ${seconds.toFixed(1)} s (${Math.round(train.labels.shape[0]! / seconds)} samples/s)`,
+    );
+    saveModel(join(args.out, 'model.json'), architecture, trainer.model, {
+      epochs: epoch,
+      lr: args.lr,
+      batchSize: args.batchSize,
+      seed: args.seed,
+      history,
+    });
+    writeFileAtomic(
+      join(args.out, 'curve.svg'),
+      renderCurve({
+        batchLosses: allLosses,
+        batchesPerEpoch: trainer.batches,
+        testAccuracy: history.map((h) => h.testAccuracy),
+        title: `MNIST ${args.model}, Adam lr ${args.lr}, batch ${args.batchSize}`,
+      }),
+    );
+  }
+
+  const predictions = predictClasses(trainer.model, test.images);
+  const final = history.at(-1);
+  io.out(
+    `Confusion matrix on the ${test.labels.shape[0]} test images (rows: true digit, columns: predicted):`,
+  );
+  io.out(formatConfusionMatrix(confusionMatrix(predictions, test.labels, 10)));
+  io.out('');
+  io.out(
+    `test accuracy ${final ? (100 * final.testAccuracy).toFixed(2) : '-'}% after ${args.epochs} epochs (${(history.reduce((a, h) => a + h.seconds, 0) / Math.max(history.length, 1)).toFixed(1)} s per epoch)`,
+  );
+  io.out(`wrote ${join(args.out, 'model.json')} and ${join(args.out, 'curve.svg')}`);
+  return history;
+}
