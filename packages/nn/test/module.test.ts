@@ -109,3 +109,94 @@ describe('Module registration', () => {
     expect(stateDictToJSON(net.stateDict())['0.weight']!.shape).toEqual([2, 1, 3, 3]);
   });
 });
+
+describe('stateDict', () => {
+  it('a JSON round trip restores identical outputs', () => {
+    const a = new Net(new Generator(1));
+    const b = new Net(new Generator(2));
+    const x = tensor([
+      [0.5, -1, 2],
+      [1.5, 0.25, -0.75],
+      [-2, 1, 0.1],
+    ]);
+    a.call(x); // moves the batch-norm running statistics away from their initial values
+    a.eval();
+    b.eval();
+    expect(b.call(x).toArray()).not.toEqual(a.call(x).toArray());
+    b.loadStateDict(JSON.parse(JSON.stringify(stateDictToJSON(a.stateDict()))));
+    expect(b.call(x).toArray()).toEqual(a.call(x).toArray());
+    expect(b.norm.runningMean!.toArray()).toEqual(a.norm.runningMean!.toArray());
+  });
+
+  it('loading keeps parameter identity (an optimizer built before still drives them)', () => {
+    const a = new Sequential(new Linear(2, 2));
+    const before = a.parameters();
+    a.loadStateDict(new Sequential(new Linear(2, 2)).stateDict());
+    expect(a.parameters()).toEqual(before);
+    expect(a.parameters().every((p, i) => p === before[i])).toBe(true);
+  });
+
+  it('throws naming a missing, an unexpected or a mis-shaped key', () => {
+    const model = new Sequential(new Linear(2, 3), new ReLU(), new Linear(3, 1));
+    const sd = model.stateDict();
+    const { ['2.bias']: _dropped, ...missing } = sd;
+    expect(() => model.loadStateDict(missing)).toThrow(TapegradError);
+    expect(() => model.loadStateDict(missing)).toThrow(/missing keys: '2\.bias'/);
+    expect(() => model.loadStateDict({ ...sd, '3.weight': tensor([1]) })).toThrow(
+      /unexpected keys: '3\.weight'/,
+    );
+    expect(() => model.loadStateDict({ ...sd, '0.weight': tensor([[1, 2]]) })).toThrow(
+      /size mismatch for '0\.weight': the state dict has shape \[1,2\], the model has \[3,2\]/,
+    );
+    expect(() => model.loadStateDict({ ...sd, '0.weight': tensor([[1, 2]]) }, { strict: false })).toThrow(
+      /0\.weight/,
+    );
+    expect(model.loadStateDict(missing, { strict: false })).toEqual({
+      missingKeys: ['2.bias'],
+      unexpectedKeys: [],
+    });
+  });
+});
+
+describe('Module utilities', () => {
+  it('zeroGrad clears every gradient; apply visits children before the parent', () => {
+    const model = new Sequential(new Linear(2, 3), new ReLU(), new Linear(3, 1));
+    model
+      .call(tensor([[1, 2]]))
+      .sum()
+      .backward();
+    expect(model.parameters().every((p) => p.grad !== null)).toBe(true);
+    model.zeroGrad();
+    expect(model.parameters().every((p) => p.grad === null)).toBe(true);
+    const visited: string[] = [];
+    model.apply((m) => visited.push(m.constructor.name));
+    expect(visited).toEqual(['Linear', 'ReLU', 'Linear', 'Sequential']);
+    expect(model.children().length).toBe(3);
+    expect(model.namedChildren().map(([n]) => n)).toEqual(['0', '1', '2']);
+    expect(model.modules().length).toBe(4);
+  });
+
+  it('Parameter is a float tensor that requires grad, float32 by default, float64 on request', () => {
+    expect(new Linear(2, 2).weight.dtype).toBe('float32');
+    const p = new Linear(2, 2, { dtype: 'float64' }).weight;
+    expect(p.dtype).toBe('float64');
+    expect(p.requiresGrad && p.isLeaf).toBe(true);
+  });
+
+  it('Linear initializes as PyTorch: uniform within ±1/√inFeatures', () => {
+    const layer = new Linear(16, 64, { generator: new Generator(3) });
+    const bound = 1 / Math.sqrt(16);
+    for (const p of layer.parameters()) {
+      expect(p.abs().max().item()).toBeLessThanOrEqual(bound);
+      expect(p.abs().max().item()).toBeGreaterThan(0.8 * bound);
+    }
+  });
+
+  it('Linear rejects input with the wrong number of features, naming the layer and the sizes', () => {
+    const layer = new Linear(3, 2);
+    expect(() => layer.call(tensor([[1, 2]]))).toThrow(TapegradError);
+    expect(() => layer.call(tensor([[1, 2]]))).toThrow(
+      /Linear: input has 2 features \(shape \[1,2\]\) but the layer expects inFeatures=3/,
+    );
+  });
+});
