@@ -35,8 +35,5 @@ export const tensorToJSON = (t: Tensor): TensorJSON => ({
 });
 
 /** A tensor from {@link TensorJSON} (flat or nested data). */
-export function tensorFromJSON(json: TensorJSON): Tensor {
-  const flat = Array.isArray(json.data) && json.data.every((v) => typeof v === 'number');
-  const t = tensor(json.data as NestedNumbers, { dtype: json.dtype });
-  return flat && json.shape.length !== 1 ? t.reshape(json.shape) : t;
-}
+export const tensorFromJSON = (json: TensorJSON): Tensor =>
+  tensor(json.data as NestedNumbers, { dtype: json.dtype }).reshape(json.shape);

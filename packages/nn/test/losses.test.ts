@@ -1,4 +1,4 @@
-import type { Tensor } from '@tapegrad/core';
+import { type Tensor, tensor } from '@tapegrad/core';
 import {
   bceWithLogits,
   binaryCrossEntropy,
@@ -66,4 +66,36 @@ describe('losses match PyTorch (losses.json)', () => {
       expectClose(input.grad!, c.grad_input, `${c.name} grad_input`);
     });
   }
+});
+
+describe('loss stability and float32', () => {
+  it('bceWithLogits is finite and exact for logits of ±100, with gradients σ(x) − t', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = tensor([100, -100, 100, -100], { dtype, requiresGrad: true });
+      const t = tensor([0, 1, 1, 0], { dtype });
+      const loss = bceWithLogits(x, t, { reduction: 'none' });
+      // a confidently wrong logit costs |x|; a confidently right one costs log(1 + e^−100) ≈ 3.7e-44
+      expect([loss.data[0], loss.data[1]]).toEqual([100, 100]);
+      expect(Math.max(loss.data[2]!, loss.data[3]!)).toBeLessThan(1e-40);
+      expect(Math.min(loss.data[2]!, loss.data[3]!)).toBeGreaterThanOrEqual(0);
+      loss.sum().backward();
+      const want = [1, -1, 0, 0];
+      Array.from(x.grad!.data).forEach((g, i) => expect(Math.abs(g - want[i]!)).toBeLessThan(1e-30));
+    }
+  });
+
+  it('crossEntropy works on float32 logits with int32 labels and large logits', () => {
+    const logits = tensor(
+      [
+        [1000, 0, -1000],
+        [0, 0, 0],
+      ],
+      { requiresGrad: true },
+    );
+    const loss = crossEntropy(logits, tensor([1, 2], { dtype: 'int32' }));
+    // sample 0: −log softmax = 1000; sample 1: log 3
+    expect(loss.item()).toBeCloseTo((1000 + Math.log(3)) / 2, 3);
+    loss.backward();
+    expect(Number.isFinite(logits.grad!.sum().item())).toBe(true);
+  });
 });
