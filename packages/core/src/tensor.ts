@@ -197,11 +197,14 @@ export class Tensor implements TapeNode {
   mean(axis?: Axis, keepdims = false): Tensor {
     return red.mean(this, axis, keepdims);
   }
-  /** Maximum values over `axis` (ties share the gradient evenly). */
+  /**
+   * Maximum values over `axis`. Ties, as PyTorch: along one int axis the gradient goes to the
+   * first maximum (the index `argmax` returns); over several or all axes it is shared evenly.
+   */
   max(axis?: Axis, keepdims = false): Tensor {
     return red.max(this, axis, keepdims);
   }
-  /** Minimum values over `axis`. */
+  /** Minimum values over `axis` (ties as {@link Tensor.max}). */
   min(axis?: Axis, keepdims = false): Tensor {
     return red.min(this, axis, keepdims);
   }

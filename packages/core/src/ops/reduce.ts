@@ -1,4 +1,5 @@
 /** Reductions with `(axis?, keepdims = false)`: axis undefined means all axes; negative axes work. */
+import { arange } from '../creation.js';
 import { TapegradError } from '../errors.js';
 import { argReduceAxis, type ReduceOp, reduceAxis } from '../kernels/reduce.js';
 import { record } from '../record.js';
@@ -76,16 +77,30 @@ export function mean(x: Tensor, axis?: Axis, keepdims = false): Tensor {
   );
 }
 
-/** Max/min values; ties share the gradient evenly (PyTorch's rule for full reductions). */
+/**
+ * Max/min values. On ties, PyTorch's rules: along a single int axis (`torch.max(x, dim)`) the whole
+ * gradient goes to the index `argmax`/`argmin` returns (the first); over several or all axes
+ * (`amax`) it is shared evenly among the tied elements.
+ */
 function extreme(op: 'max' | 'min', x: Tensor, axis: Axis, keepdims: boolean): Tensor {
   if (x.size === 0) throw new TapegradError(op, `cannot take the ${op} of an empty tensor.`);
   const axes = normalizeAxes(op, axis, x.ndim);
   const { keep, drop } = reducedShapes(x.shape, axes);
   return record(op, [x], reduceForward(op, axes, keepdims ? keep : drop), (g, [a], out) => {
+    const spread = expand(reshape(g, keep), x.shape);
+    if (typeof axis === 'number') return [spread.mul(firstIndexMask(op, a!, axes[0]!))];
     const mask = compare('eq', a!, reshape(out, keep).detach());
     const count = sum(mask, axes, true);
-    return [expand(reshape(g, keep), x.shape).mul(mask).div(count)];
+    return [spread.mul(mask).div(count)];
   });
+}
+
+/** int32 one-hot along `axis` at the index `argmax`/`argmin` picks (a constant of the graph). */
+function firstIndexMask(op: 'max' | 'min', x: Tensor, axis: number): Tensor {
+  const n = x.shape[axis]!;
+  const positions = arange(0, n, 1, { dtype: 'int32' });
+  const along = x.shape.map((_, i) => (i === axis ? n : 1));
+  return compare('eq', argReduce(op, x, axis, true), reshape(positions, along));
 }
 
 /** Maximum over `axis`. */
