@@ -24,8 +24,8 @@ interface SchedulerCase {
   momentums?: number[];
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: options come from JSON and differ per scheduler.
-const makers: Record<string, (opt: SGD, o: any) => LRScheduler> = {
+// `never` options: each scheduler takes its own option type; the JSON options are passed through.
+const makers: Record<string, (opt: SGD, o: never) => LRScheduler> = {
   StepLR: (opt, o) => new StepLR(opt, o),
   MultiStepLR: (opt, o) => new MultiStepLR(opt, o),
   ExponentialLR: (opt, o) => new ExponentialLR(opt, o),
@@ -45,7 +45,7 @@ describe('schedulers match PyTorch (schedulers.json)', () => {
       const p = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
       const opt = new SGD([p], { lr: c.optimizer.lr, momentum: c.optimizer.momentum });
       const options = Object.fromEntries(Object.entries(c.options).map(([k, v]) => [camel(k), v]));
-      const sched = makers[c.scheduler]!(opt, options);
+      const sched = makers[c.scheduler]!(opt, options as never);
       expectClose(opt.paramGroups[0]!.lr, c.initial_lr, `${c.name} initial lr`);
       if (c.initial_momentum !== undefined) {
         expectClose(opt.paramGroups[0]!.momentum, c.initial_momentum, `${c.name} initial momentum`);
