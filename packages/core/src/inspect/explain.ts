@@ -130,7 +130,7 @@ export function explainGradientPaths(
   for (const n of reachable) if (n === wrt || n.parents.some((p) => onPath.has(p as Node))) onPath.add(n);
 
   const names = nodeNames(reachable);
-  const name = (n: Node) => names.get(n)!;
+  const name = (n: Node) => names.get(n) ?? n.label ?? n.op;
   const shapeOf = (n: Node): number[] => (n instanceof Tensor ? [...n.shape] : []);
   const wrtSize = sizeOfValue(wrt);
   const seed = cotangentFor(output, new Float64Array(sizeOfValue(output)).fill(1));
@@ -232,32 +232,35 @@ export function explainGradientPaths(
   const lastSteps: GradientExplanation['lastSteps'] = [];
   const sum = new Float64Array(wrtSize);
   if (pathCount > 0 && pathCount <= maxPaths) {
-    // Depth-first over the collapsed graph with an explicit stack: a long chain must not overflow.
-    const dfs: { node: Node; trail: { to: Node; factor: ExplainedFactor }[] }[] = [
-      { node: output, trail: [] },
-    ];
+    // Depth-first over the collapsed graph with an explicit stack (a long chain must not overflow
+    // it); each entry links to its predecessor, so extending a path costs O(1).
+    type Step = { node: Node; edge: { to: Node; factor: ExplainedFactor } | null; prev: Step | null };
+    const dfs: Step[] = [{ node: output, edge: null, prev: null }];
     while (dfs.length > 0) {
-      const { node, trail } = dfs.pop()!;
-      if (node === wrt) {
+      const step = dfs.pop()!;
+      if (step.node === wrt) {
+        const trail: { to: Node; factor: ExplainedFactor }[] = [];
+        for (let s: Step | null = step; s?.edge; s = s.prev) trail.push(s.edge);
+        trail.reverse();
         let g: unknown = seed;
         let from: Node = output;
-        for (const step of trail) {
-          g = propagate(from, g, stops).arrived.get(step.to);
-          from = step.to;
+        for (const t of trail) {
+          g = propagate(from, g, stops).arrived.get(t.to);
+          from = t.to;
         }
         const contribution = flatValues(g as Node);
         contribution.forEach((v, i) => (sum[i] = sum[i]! + v));
         paths.push({
-          nodes: [name(output), ...trail.map((s) => name(s.to))],
-          factors: trail.map((s) => s.factor),
+          nodes: [name(output), ...trail.map((t) => name(t.to))],
+          factors: trail.map((t) => t.factor),
           contribution,
         });
         continue;
       }
-      const next = edges.get(node) ?? [];
+      const next = edges.get(step.node) ?? [];
       for (let i = next.length - 1; i >= 0; i--) {
         const e = next[i]!;
-        if ((count.get(e.to) ?? 0) > 0) dfs.push({ node: e.to, trail: [...trail, e] });
+        if ((count.get(e.to) ?? 0) > 0) dfs.push({ node: e.to, edge: e, prev: step });
       }
     }
   } else if (pathCount > maxPaths) {
@@ -358,7 +361,11 @@ function formatExplanation(
   } else {
     lines.push(`${target} by the chain rule: ${e.pathCount} path${e.pathCount === 1 ? '' : 's'}${by}`);
     e.paths.forEach((p, k) => {
-      lines.push(`path ${k + 1}: ${p.nodes.join(' → ')}`);
+      const nodes =
+        p.nodes.length <= MAX_FACTORS_SHOWN
+          ? p.nodes
+          : [...p.nodes.slice(0, 10), `… ${p.nodes.length - 20} more`, ...p.nodes.slice(-10)];
+      lines.push(`path ${k + 1}: ${nodes.join(' → ')}`);
       const terms = p.factors.map((f) => `∂${f.of}/∂${f.wrt}`);
       const width = Math.max(...terms.map((t) => t.length), 'product'.length);
       const shownIdx =
