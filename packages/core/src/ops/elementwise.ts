@@ -66,11 +66,14 @@ export const div = (a: Operand, b: Operand): Tensor =>
     needs[1] ? g.mul(x!).div(y!.square()).neg() : null,
   ]);
 
-/** `base ^ exponent`; d/dbase = e·b^(e−1), d/dexponent = b^e·ln b. */
+/**
+ * `base ^ exponent`; d/dbase = e·b^(e−1), d/dexponent = b^e·ln b. As PyTorch, d/dbase is 0 where
+ * e = 0 and d/dexponent is 0 where b = 0 and e ≥ 0: the formulas would give 0·∞ = NaN there.
+ */
 export const pow = (base: Operand, exponent: Operand): Tensor =>
   record('pow', [base, exponent], binaryForward('pow', 'pow'), (g, [x, e], out, needs) => [
-    needs[0] ? g.mul(e!).mul(x!.pow(e!.sub(1))) : null,
-    needs[1] ? g.mul(out).mul(x!.log()) : null,
+    needs[0] ? where(compare('eq', e!, 0), 0, g.mul(e!).mul(x!.pow(e!.sub(1)))) : null,
+    needs[1] ? where(compare('eq', x!, 0).mul(compare('ge', e!, 0)), 0, g.mul(out).mul(x!.log())) : null,
   ]);
 
 /** Share of the gradient going to `a` in max/min: 1 where `a` wins, ½ on a tie (as PyTorch). */

@@ -77,6 +77,15 @@ describe('kinks', () => {
     expect(leaf([3]).var(undefined, false, { unbiased: false }).item()).toBe(0);
   });
 
+  it('pow at a zero base: d/dbase = 0 where the exponent is 0, d/dexponent = 0 where e ≥ 0 (no NaN)', () => {
+    const x = leaf([0, 2, 0, 0]);
+    const e = leaf([2, 3, 0, 1]);
+    x.pow(e).sum().backward();
+    expect(Array.from(x.grad!.data)).toEqual([0, 12, 0, 1]);
+    expect(Array.from(e.grad!.data)).toEqual([0, 8 * Math.log(2), 0, 0]);
+    expect(gradOf([0, 0], (b) => b.pow(0))).toEqual([0, 0]);
+  });
+
   it('softplus switches to x above the threshold, gradient exactly 1 there', () => {
     const x = leaf([25, -25]);
     const y = x.softplus();
