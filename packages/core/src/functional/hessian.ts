@@ -1,3 +1,4 @@
+import { TapegradError } from '../errors.js';
 import { Scalar } from '../scalar.js';
 import type { Tensor } from '../tensor.js';
 import { type GradOptions, grad } from './grad.js';
@@ -20,6 +21,12 @@ export function hessian<A extends readonly unknown[], const N extends number = 0
   options: GradOptions<N> = {},
 ): (...args: A) => A[N] {
   const argnums: number = options.argnums ?? 0;
+  if (typeof argnums !== 'number') {
+    throw new TapegradError(
+      'hessian',
+      `argnums must be a single argument index, got ${JSON.stringify(argnums)}. For several arguments, concat() them into one tensor and slice inside f.`,
+    );
+  }
   const gradient = grad(f, { argnums }) as (...args: A) => Differentiable;
   return jacobian(gradient, { argnums }) as (...args: A) => A[N];
 }
