@@ -51,6 +51,24 @@ describe('MNIST training', () => {
     expect(first.slice(10).reduce((s, v) => s + v, 0) / 10).toBeLessThan(first[0]!);
   });
 
+  it('anneals the learning rate to 0 over the planned epochs', () => {
+    const t = new Trainer({
+      architecture: SMALL_MLP,
+      seed: 0,
+      lr: 0.01,
+      batchSize: 160,
+      epochs: 2,
+      images: subset.train.images,
+      labels: subset.train.labels,
+    });
+    const lr = () => t.optimizer.paramGroups[0]!.lr;
+    expect(lr()).toBe(0.01);
+    t.epoch();
+    expect(lr()).toBeCloseTo(0.005, 10);
+    t.epoch();
+    expect(lr()).toBeCloseTo(0, 10);
+  });
+
   it('runs the CNN on NCHW images with a seeded trajectory', () => {
     const a = trainer(1, SMALL_CNN).epoch(undefined, 2);
     expect(trainer(1, SMALL_CNN).epoch(undefined, 2)).toEqual(a);

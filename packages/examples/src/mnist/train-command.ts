@@ -45,6 +45,7 @@ export function runTrain(args: TrainArgs, io: Io): EpochSummary[] {
     seed: args.seed,
     lr: args.lr,
     batchSize: args.batchSize,
+    epochs: args.epochs,
     images: train.images,
     labels: train.labels,
   });

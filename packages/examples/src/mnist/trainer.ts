@@ -1,6 +1,13 @@
 /** The training loop: mini-batches, cross-entropy, Adam; seeded so a run can be repeated exactly. */
 import { Generator, type Tensor } from '@tapegrad/core';
-import { Adam, crossEntropy, DataLoader, type Sequential, TensorDataset } from '@tapegrad/nn';
+import {
+  Adam,
+  CosineAnnealingLR,
+  crossEntropy,
+  DataLoader,
+  type Sequential,
+  TensorDataset,
+} from '@tapegrad/nn';
 import { type Architecture, buildModel } from './models.js';
 
 /** What a {@link Trainer} needs. */
@@ -8,8 +15,15 @@ export interface TrainerConfig {
   architecture: Architecture;
   /** Seeds the weights, dropout masks and shuffling: the same seed gives the same run. */
   seed: number;
+  /** The starting learning rate. */
   lr: number;
   batchSize: number;
+  /**
+   * The planned number of epochs: the learning rate then follows a cosine from `lr` down to 0
+   * over them, stepped once per epoch. The small steps at the end settle the weights, worth a few
+   * tenths of a percent of test accuracy. Without it the learning rate stays constant.
+   */
+  epochs?: number;
   /** Training images (in the architecture's layout) and int32 labels. */
   images: Tensor;
   labels: Tensor;
@@ -23,19 +37,20 @@ export class Trainer {
   readonly model: Sequential;
   readonly optimizer: Adam;
   readonly loader: DataLoader<[Tensor, Tensor]>;
+  readonly scheduler: CosineAnnealingLR | undefined;
 
   constructor(config: TrainerConfig) {
     // Separate streams, so changing the batch size does not change the initial weights.
     this.model = buildModel(config.architecture, new Generator(config.seed));
     this.optimizer = new Adam(this.model.parameters(), { lr: config.lr });
-    this.loader = new DataLoader(
-      new TensorDataset(config.images, config.labels) as TensorDataset<[Tensor, Tensor]>,
-      {
-        batchSize: config.batchSize,
-        shuffle: true,
-        generator: new Generator(config.seed + 1),
-      },
-    );
+    this.scheduler = config.epochs
+      ? new CosineAnnealingLR(this.optimizer, { tMax: config.epochs })
+      : undefined;
+    this.loader = new DataLoader(new TensorDataset(config.images, config.labels), {
+      batchSize: config.batchSize,
+      shuffle: true,
+      generator: new Generator(config.seed + 1),
+    });
   }
 
   /** Batches per epoch. */
@@ -59,6 +74,7 @@ export class Trainer {
       samples += x.shape[0]!;
       onBatch?.(losses.length, value, samples);
     }
+    this.scheduler?.step();
     return losses;
   }
 }
