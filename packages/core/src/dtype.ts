@@ -1,3 +1,4 @@
+import { noteAllocation, takePooled } from './buffer-pool.js';
 import { TapegradError } from './errors.js';
 
 /** Element types: `float32` (default), `float64`, and `int32` for indices and labels. */
@@ -11,6 +12,12 @@ export type FloatArray = Float32Array | Float64Array;
 
 /** Allocates a zero-filled typed array of `dtype`. */
 export function allocate(dtype: DType, size: number): TypedArray {
+  const buf = takePooled(dtype, size) ?? fresh(dtype, size);
+  noteAllocation(buf);
+  return buf;
+}
+
+function fresh(dtype: DType, size: number): TypedArray {
   switch (dtype) {
     case 'float32':
       return new Float32Array(size);

@@ -64,12 +64,13 @@ export const creationSite = (): string | undefined => {
  *
  * With `inputs`, gradients are returned for those nodes instead of accumulated into `.grad`
  * (the functional path, like `torch.autograd.grad`): only closures on a path to an input run, and
- * nothing beyond the inputs is visited.
+ * nothing beyond the inputs is visited. Otherwise `stored`, when given, collects the nodes whose
+ * `.grad` received a gradient.
  */
 export function runBackward(
   roots: readonly TapeNode[],
   rootGrads: readonly unknown[],
-  options: BackwardOptions & { inputs?: readonly TapeNode[] } = {},
+  options: BackwardOptions & { inputs?: readonly TapeNode[]; stored?: TapeNode[] } = {},
 ): (unknown | null)[] {
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph;
@@ -112,7 +113,10 @@ export function runBackward(
         continue;
       }
     } else if (node.backwardFn === null || node.retainsGrad) {
-      if (!node.released) withGradMode(createGraph, () => node.storeGrad(g, createGraph));
+      if (!node.released) {
+        withGradMode(createGraph, () => node.storeGrad(g, createGraph));
+        options.stored?.push(node);
+      }
     }
     if (node.released) {
       throw new TapegradError(

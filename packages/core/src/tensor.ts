@@ -1,3 +1,4 @@
+import { recycleAfter } from './buffer-pool.js';
 import { allocate, type DType, type TypedArray } from './dtype.js';
 import { fmtShape, TapegradError } from './errors.js';
 import { formatTensor } from './format.js';
@@ -346,7 +347,12 @@ export class Tensor implements TapeNode {
         `gradient has shape ${fmtShape(seed.shape)} but the output has shape ${fmtShape(this.shape)}.`,
       );
     } else if (seed.dtype !== this.dtype) seed = cast(seed, this.dtype);
-    runBackward([this], [seed], options);
+    const root = seed;
+    const stored: Tensor[] = [];
+    const run = () => runBackward([this], [root], { ...options, stored });
+    // Without createGraph nothing created during backward outlives it but the stored gradients.
+    if (options.createGraph) run();
+    else recycleAfter(run, () => stored.map((t) => t.grad?.data).filter((d) => d !== undefined));
   }
   /** Keeps this intermediate's gradient in `.grad` during `backward()`. */
   retainGrad(): this {

@@ -1,0 +1,75 @@
+/**
+ * Recycles typed arrays the engine knows are dead. Fresh memory is expensive (the first touch of
+ * each page costs far more than refilling it), and a training loop allocates the same sizes every
+ * step. Everything allocated while `Tensor.backward()` runs is dead once it returns, except the
+ * gradients it stored into `.grad`; those buffers come back here and the next step reuses them.
+ */
+type Buffer = Float32Array | Float64Array | Int32Array;
+
+/** Arrays smaller than this are cheap to allocate and not worth a pool lookup. */
+const MIN_POOLED_ELEMENTS = 1024;
+/** Upper bound on memory parked in the pool. */
+const MAX_POOLED_BYTES = 512 * 1024 * 1024;
+
+const free = new Map<string, Buffer[]>();
+let pooledBytes = 0;
+let tracked: Buffer[] | null = null;
+
+const keyOf = (kind: string, size: number) => `${kind}:${size}`;
+
+/** A zero-filled array from the pool, or null when none of that type and size is parked. */
+export function takePooled(kind: 'float32' | 'float64' | 'int32', size: number): Buffer | null {
+  if (size < MIN_POOLED_ELEMENTS) return null;
+  const buf = free.get(keyOf(kind, size))?.pop();
+  if (!buf) return null;
+  pooledBytes -= buf.byteLength;
+  buf.fill(0);
+  return buf;
+}
+
+/** Notes a freshly allocated or pooled array, so a tracking scope can recycle it. */
+export function noteAllocation(buf: Buffer): void {
+  if (tracked !== null && buf.length >= MIN_POOLED_ELEMENTS) tracked.push(buf);
+}
+
+/**
+ * Runs `fn`, then returns to the pool every array allocated inside it except those `survivors`
+ * names once `fn` has finished.
+ */
+export function recycleAfter<T>(fn: () => T, survivors: (result: T) => Iterable<Buffer>): T {
+  const outer = tracked;
+  const mine: Buffer[] = [];
+  tracked = mine;
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    tracked = outer;
+  }
+  const keep = new Set(survivors(result));
+  for (const buf of mine) {
+    if (keep.has(buf) || pooledBytes + buf.byteLength > MAX_POOLED_BYTES) continue;
+    keep.add(buf); // the same array may have been noted twice
+    const kind = buf instanceof Float32Array ? 'float32' : buf instanceof Float64Array ? 'float64' : 'int32';
+    const key = keyOf(kind, buf.length);
+    const list = free.get(key);
+    if (list) list.push(buf);
+    else free.set(key, [buf]);
+    pooledBytes += buf.byteLength;
+  }
+  return result;
+}
+
+/**
+ * Runs `fn` with recycling suspended: what it allocates is never pooled. Used around code the
+ * engine does not control, such as a user's custom backward rule, which may keep what it creates.
+ */
+export function untracked<T>(fn: () => T): T {
+  const outer = tracked;
+  tracked = null;
+  try {
+    return fn();
+  } finally {
+    tracked = outer;
+  }
+}
