@@ -3,11 +3,13 @@ import {
   detectAnomaly,
   grad,
   hessian,
+  jvp,
   type Scalar,
   scalar,
   TapegradError,
   type Tensor,
   tensor,
+  vjp,
 } from '@tapegrad/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +77,16 @@ describe('customGrad', () => {
       ),
       { numRuns: 30 },
     );
+  });
+
+  it('composes with jvp and vjp (the rule is differentiated with respect to its cotangent)', () => {
+    const x = f64([0.5, -2]);
+    const y = f64([3, 4]);
+    const [out, tangent] = jvp((a: Tensor, b: Tensor) => product(a, b), [x, y], [f64([1, 0]), f64([0, 1])]);
+    expect(out.toArray()).toEqual([1.5, -8]);
+    expect(tangent.toArray()).toEqual([3, -2]); // b·da + a·db
+    const [, back] = vjp((a: Tensor) => product(a, y), x);
+    expect(back(f64([1, 10]))[0].toArray()).toEqual([3, 40]);
   });
 
   it('works on Scalars, second derivative included', () => {

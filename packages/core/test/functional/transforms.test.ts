@@ -216,6 +216,26 @@ describe('grad', () => {
     expectClose(x.grad!.data, [8 * 0.5 ** 4, -16 * 0.5 ** 4], 1e-14, 'dp/dx');
   });
 
+  it('leaves graphs it does not differentiate through intact', () => {
+    const w = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+    const h = w.mul(w); // a user graph the function closes over
+    const dx = noGrad(() => grad((x: Tensor) => x.mul(h).sum())(f64([3, 4])));
+    expect(dx.toArray()).toEqual([1, 4]);
+    const x = f64([1, 1]);
+    grad((a: Tensor) => a.mul(h).sum())(x); // records through h, without releasing it
+    h.sum().backward();
+    expect(w.grad!.toArray()).toEqual([2, 4]);
+  });
+
+  it('runs no backward closure off the paths to its inputs', () => {
+    const w = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+    const a = w.mul(1);
+    const h = a.mul(a);
+    noGrad(() => a.add_(1)); // h's backward would now refuse to run
+    expect(() => h.sum().backward({ retainGraph: true })).toThrow(/modified in place/);
+    expect(grad((x: Tensor) => x.mul(h).sum())(f64([3, 4])).toArray()).toEqual([1, 4]);
+  });
+
   it('rejects an output with more than one element, naming its shape', () => {
     const err = catchError(() => grad((x: Tensor) => x.mul(2))(f64([[1, 2, 3]])));
     expect(err).toBeInstanceOf(TapegradError);
