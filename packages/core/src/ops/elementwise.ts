@@ -32,7 +32,8 @@ const unaryForward =
 /** A kernel result that is a constant of the graph (masks, signs): never recorded. */
 const constant = (op: UnaryOp, x: Tensor, p = 0, q = 0): Tensor => unaryForward(op, p, q)([x]);
 
-const requireFloat = (op: string, x: Tensor) => {
+/** Rejects int32 input to an op that only makes sense on floats, naming the op and the fix. */
+export const requireFloat = (op: string, x: Tensor): Tensor => {
   if (x.dtype === 'int32') {
     throw new TapegradError(
       op,
@@ -41,6 +42,18 @@ const requireFloat = (op: string, x: Tensor) => {
   }
   return x;
 };
+
+/** Rejects a non-finite or non-number parameter (slope, alpha, beta, …), naming the op. */
+const requireNumber = (op: string, name: string, v: unknown): number => {
+  if (typeof v !== 'number' || Number.isNaN(v)) {
+    throw new TapegradError(op, `${name} must be a number, got ${JSON.stringify(v) ?? String(v)}.`);
+  }
+  return v;
+};
+
+/** An int32 tensor as float32 (true division promotes integers, as PyTorch); others unchanged. */
+const promoteInt = (x: Operand): Operand =>
+  x instanceof Tensor && x.dtype === 'int32' ? x.to('float32') : x;
 
 // --- binary: d(a+b) = (g, g); d(a·b) = (g·b, g·a); … -------------------------------------------------
 
@@ -61,7 +74,7 @@ export const mul = (a: Operand, b: Operand): Tensor =>
 
 /** `a / b`, broadcasting. */
 export const div = (a: Operand, b: Operand): Tensor =>
-  record('div', [a, b], binaryForward('div', 'div'), (g, [x, y], _, needs) => [
+  record('div', [promoteInt(a), promoteInt(b)], binaryForward('div', 'div'), (g, [x, y], _, needs) => [
     needs[0] ? g.div(y!) : null,
     needs[1] ? g.mul(x!).div(y!.square()).neg() : null,
   ]);
@@ -182,15 +195,21 @@ export const relu = (x: Tensor): Tensor =>
 
 /** x for x > 0, slope·x otherwise; d = slope at 0 (as PyTorch). */
 export const leakyRelu = (x: Tensor, slope = 0.01): Tensor =>
-  record('leakyRelu', [x], unaryForward('leakyRelu', slope), (g, [a]) => [
-    g.mul(constant('step', a!, slope)),
-  ]);
+  record(
+    'leakyRelu',
+    [x],
+    unaryForward('leakyRelu', requireNumber('leakyRelu', 'slope', slope)),
+    (g, [a]) => [g.mul(constant('step', a!, slope))],
+  );
 
 /** x for x > 0, α(e^x − 1) otherwise; d = α e^x = out + α on the negative side (α at 0). */
 export const elu = (x: Tensor, alpha = 1): Tensor =>
-  record('elu', [requireFloat('elu', x)], unaryForward('elu', alpha), (g, [a], out) => [
-    g.mul(where(constant('step', a!, 0), 1, out.add(alpha))),
-  ]);
+  record(
+    'elu',
+    [requireFloat('elu', x)],
+    unaryForward('elu', requireNumber('elu', 'alpha', alpha)),
+    (g, [a], out) => [g.mul(where(constant('step', a!, 0), 1, out.add(alpha)))],
+  );
 
 /** The error function, differentiable: d erf(x) = 2/√π · e^(−x²). */
 export const erf = (x: Tensor): Tensor =>
@@ -246,6 +265,9 @@ export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {})
 /** log(1 + e^(βx))/β, and exactly x where βx > threshold (PyTorch's rule); d = σ(βx) there, 1 above. */
 export function softplus(x: Tensor, options: { beta?: number; threshold?: number } = {}): Tensor {
   const { beta = 1, threshold = 20 } = options;
+  requireNumber('softplus', 'beta', beta);
+  requireNumber('softplus', 'threshold', threshold);
+  if (beta === 0) throw new TapegradError('softplus', 'beta must be non-zero.');
   return record(
     'softplus',
     [requireFloat('softplus', x)],
@@ -262,8 +284,8 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   if (min === undefined && max === undefined) {
     throw new TapegradError('clamp', 'needs at least one of min and max.');
   }
-  const lo = min ?? -Infinity;
-  const hi = max ?? Infinity;
+  const lo = min === undefined ? -Infinity : requireNumber('clamp', 'min', min);
+  const hi = max === undefined ? Infinity : requireNumber('clamp', 'max', max);
   if (lo > hi) throw new TapegradError('clamp', `min ${lo} is greater than max ${hi}.`);
   return record('clamp', [x], unaryForward('clamp', lo, hi), (g, [a]) => [
     g.mul(constant('insideMask', a!, lo, hi)),

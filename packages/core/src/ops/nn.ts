@@ -4,6 +4,7 @@ import { softmaxAxis } from '../kernels/reduce.js';
 import { record } from '../record.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
+import { requireFloat } from './elementwise.js';
 import { mean } from './reduce.js';
 
 const softmaxForward =
@@ -25,6 +26,7 @@ const softmaxForward =
 /** Softmax along `axis`, shifted by the maximum; VJP `s ⊙ (g − Σ g⊙s)`. */
 export function softmax(x: Tensor, axis = -1): Tensor {
   if (x.ndim === 0) throw new TapegradError('softmax', 'needs at least one axis, got a 0-d tensor.');
+  requireFloat('softmax', x);
   return record('softmax', [x], softmaxForward(axis, false), (g, _, s) => [
     s.mul(g.sub(g.mul(s).sum(axis, true))),
   ]);
@@ -33,6 +35,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 /** log(softmax) along `axis`, computed as `x − logsumexp(x)`; VJP `g − softmax ⊙ Σ g`. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   if (x.ndim === 0) throw new TapegradError('logSoftmax', 'needs at least one axis, got a 0-d tensor.');
+  requireFloat('logSoftmax', x);
   return record('logSoftmax', [x], softmaxForward(axis, true), (g, _, out) => [
     g.sub(out.exp().mul(g.sum(axis, true))),
   ]);
@@ -49,6 +52,7 @@ export function layerNorm(
   bias?: Tensor | null,
   eps = 1e-5,
 ): Tensor {
+  requireFloat('layerNorm', x);
   const k = normalizedShape.length;
   const trailing = x.shape.slice(x.ndim - k);
   if (k === 0 || k > x.ndim || trailing.some((d, i) => d !== normalizedShape[i])) {

@@ -5,7 +5,7 @@ import { argReduceAxis, type ReduceOp, reduceAxis } from '../kernels/reduce.js';
 import { record } from '../record.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import { emptyTensor, Tensor } from '../tensor.js';
-import { compare, where } from './elementwise.js';
+import { compare, requireFloat, where } from './elementwise.js';
 import { expand, reshape } from './shape-core.js';
 
 type Axis = number | readonly number[] | undefined;
@@ -61,6 +61,7 @@ export function sum(x: Tensor, axis?: Axis, keepdims = false): Tensor {
 
 /** Mean over `axis`; d = the gradient broadcast back, divided by the count. */
 export function mean(x: Tensor, axis?: Axis, keepdims = false): Tensor {
+  requireFloat('mean', x);
   const axes = normalizeAxes('mean', axis, x.ndim);
   const { keep, drop } = reducedShapes(x.shape, axes);
   const count = sizeOf(axes.map((a) => x.shape[a]!));
@@ -136,6 +137,7 @@ export function variance(
   keepdims = false,
   options: { unbiased?: boolean } = {},
 ): Tensor {
+  requireFloat('var', x);
   const axes = normalizeAxes('var', axis, x.ndim);
   const n = sizeOf(axes.map((a) => x.shape[a]!));
   const dof = n - ((options.unbiased ?? true) ? 1 : 0);
@@ -145,10 +147,11 @@ export function variance(
 
 /** Standard deviation: √var, unbiased by default. */
 export const std = (x: Tensor, axis?: Axis, keepdims = false, options: { unbiased?: boolean } = {}): Tensor =>
-  variance(x, axis, keepdims, options).sqrt();
+  variance(requireFloat('std', x), axis, keepdims, options).sqrt();
 
 /** log Σ exp(x) over `axis`, shifted by the maximum so it never overflows; d = softmax. */
 export function logsumexp(x: Tensor, axis?: Axis, keepdims = false): Tensor {
+  requireFloat('logsumexp', x);
   const axes = normalizeAxes('logsumexp', axis, x.ndim);
   const { keep, drop } = reducedShapes(x.shape, axes);
   const m = max(x.detach(), axes, true);

@@ -105,6 +105,28 @@ describe('shape errors name the op and the shapes', () => {
   });
 });
 
+describe('dtype and parameter misuse', () => {
+  it('int32 input to float-only ops', () => {
+    const i = idx([1, 2, 3]);
+    for (const op of ['exp', 'log', 'sqrt', 'sin', 'tanh', 'sigmoid', 'softmax', 'logSoftmax'] as const) {
+      expectError(() => i[op](), op, 'int32', '[3]', '.float()');
+    }
+    expectError(() => i.mean(), 'mean', 'int32');
+    expectError(() => i.var(), 'var', 'int32');
+    expectError(() => i.std(), 'std', 'int32');
+    expectError(() => i.logsumexp(), 'logsumexp', 'int32');
+    expectError(() => i.layerNorm([3]), 'layerNorm', 'int32');
+  });
+
+  it('non-number activation parameters', () => {
+    const x = f64([3]);
+    expectError(() => x.leakyRelu('0.1' as never), 'leakyRelu', 'slope', '"0.1"');
+    expectError(() => x.elu(Number.NaN), 'elu', 'alpha');
+    expectError(() => x.softplus({ beta: 0 }), 'softplus', 'beta');
+    expectError(() => x.clamp('0' as never), 'clamp', 'min');
+  });
+});
+
 describe('autodiff misuse', () => {
   it('backward on a non-scalar output without a gradient', () => {
     const x = f64([2, 3], true);
