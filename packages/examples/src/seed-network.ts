@@ -3,6 +3,7 @@
  * named Scalars — every forward value, the loss, every gradient, the chain rule path by path for
  * w5 and w1, the tutorial's hand-derived gradients checked, and one step of gradient descent.
  */
+import { pathToFileURL } from 'node:url';
 import { checkHandDerived, explainGradient, noGrad } from '@tapegrad/core';
 import {
   buildSeedNetwork,
@@ -63,4 +64,5 @@ export function runSeedWalkthrough(log: (line: string) => void = console.log): v
   log(`\nLoss after the step: E_total = ${fmt(after.E_total.value)} (was ${fmt(before)})`);
 }
 
-runSeedWalkthrough();
+// Run when executed (`pnpm demo`), not when imported (the tests call runSeedWalkthrough themselves).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) runSeedWalkthrough();
