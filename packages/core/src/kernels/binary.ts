@@ -1,5 +1,9 @@
 /** Elementwise binary kernels with NumPy broadcasting, over typed arrays. */
+/** Elementwise binary ops; the `*Grad` ones are fused backward rules taking (gradient, saved value). */
 export type BinaryOp =
+  | 'sigmoidGrad'
+  | 'tanhGrad'
+  | 'reluGrad'
   | 'add'
   | 'sub'
   | 'mul'
@@ -86,6 +90,21 @@ function row(
   switch (op) {
     case 'add':
       for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! + b[bi + j * sb]!;
+      return;
+    case 'sigmoidGrad': // a = g, b = σ
+      for (let j = 0; j < n; j++) {
+        const s = b[bi + j * sb]!;
+        out[o + j] = a[ai + j * sa]! * s * (1 - s);
+      }
+      return;
+    case 'tanhGrad': // a = g, b = tanh
+      for (let j = 0; j < n; j++) {
+        const t = b[bi + j * sb]!;
+        out[o + j] = a[ai + j * sa]! * (1 - t * t);
+      }
+      return;
+    case 'reluGrad': // a = g, b = x
+      for (let j = 0; j < n; j++) out[o + j] = b[bi + j * sb]! > 0 ? a[ai + j * sa]! : 0;
       return;
     case 'sub':
       for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! - b[bi + j * sb]!;

@@ -179,19 +179,43 @@ export const cos = (x: Tensor): Tensor =>
 
 /** tanh; d = 1 − tanh². */
 export const tanh = (x: Tensor): Tensor =>
-  record('tanh', [requireFloat('tanh', x)], unaryForward('tanh'), (g, _, out) => [
-    g.mul(out.square().neg().add(1)),
+  record('tanh', [requireFloat('tanh', x)], unaryForward('tanh'), (g, _, out) => [tanhBackward(g, out)]);
+
+/** `g·(1 − t²)` from tanh's output `t` in one pass; linear in `g`, and d/dt = −2·g·t. */
+const tanhBackward = (g: Tensor, t: Tensor): Tensor =>
+  record('tanhBackward', [g, t], binaryForward('tanhBackward', 'tanhGrad'), (c, [dg, out], _, needs) => [
+    needs[0] ? tanhBackward(c, out!) : null,
+    needs[1] ? c.mul(dg!).mul(out!).mul(-2) : null,
   ]);
 
 /** Logistic sigmoid; d = σ(1 − σ). */
 export const sigmoid = (x: Tensor): Tensor =>
   record('sigmoid', [requireFloat('sigmoid', x)], unaryForward('sigmoid'), (g, _, out) => [
-    g.mul(out.mul(out.neg().add(1))),
+    sigmoidBackward(g, out),
   ]);
+
+/** `g·σ(1 − σ)` from the sigmoid's output in one pass; linear in `g`, and d/dσ = g·(1 − 2σ). */
+const sigmoidBackward = (g: Tensor, s: Tensor): Tensor =>
+  record(
+    'sigmoidBackward',
+    [g, s],
+    binaryForward('sigmoidBackward', 'sigmoidGrad'),
+    (c, [dg, out], _, needs) => [
+      needs[0] ? sigmoidBackward(c, out!) : null,
+      needs[1] ? c.mul(dg!).mul(out!.mul(-2).add(1)) : null,
+    ],
+  );
 
 /** max(0, x); d = 1 where x > 0 (0 at 0). */
 export const relu = (x: Tensor): Tensor =>
-  record('relu', [x], unaryForward('relu'), (g, [a]) => [g.mul(constant('step', a!, 0))]);
+  record('relu', [x], unaryForward('relu'), (g, [a]) => [reluBackward(g, a!)]);
+
+/** `g` where `x > 0`, else 0, in one pass; linear in `g`, and zero almost everywhere in `x`. */
+const reluBackward = (g: Tensor, x: Tensor): Tensor =>
+  record('reluBackward', [g, x], binaryForward('reluBackward', 'reluGrad'), (c, [, a], _, needs) => [
+    needs[0] ? reluBackward(c, a!) : null,
+    null,
+  ]);
 
 /** x for x > 0, slope·x otherwise; d = slope at 0 (as PyTorch). */
 export const leakyRelu = (x: Tensor, slope = 0.01): Tensor =>
