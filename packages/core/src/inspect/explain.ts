@@ -70,7 +70,8 @@ type Node = Scalar | Tensor;
 /**
  * The chain rule for `∂output/∂wrt`, path by path, as text. Each local factor is found by running
  * the node's backward closure with a unit cotangent, so call it before `backward()` or after
- * `backward({ retainGraph: true })`. Labeled values (`label: 'w5'`) name the steps.
+ * `backward({ retainGraph: true })`. Labeled values (`label: 'w5'`) name the steps. An op that
+ * uses the same value twice (`x.mul(x)`) contributes one factor, the sum over both uses (2x).
  *
  * @example
  * console.log(explainGradient(E_total, w5));

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   explainGradient,
@@ -118,5 +119,36 @@ describe('explainGradient on tensor graphs', () => {
     const y = a.mul(b);
     y.backward();
     expect(() => explainGradient(y, a)).toThrow(/released by backward\(\)/);
+  });
+
+  it('property: on random Scalar DAGs with shared nodes, the paths sum to the autodiff gradient', () => {
+    const ops = ['add', 'mul', 'sub', 'sin', 'tanh', 'sigmoid'] as const;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...ops), fc.nat(), fc.nat()), { minLength: 3, maxLength: 12 }),
+        fc.double({ min: -2, max: 2, noNaN: true }),
+        fc.boolean(),
+        (program, start, labelSome) => {
+          const x = scalar(start, { requiresGrad: true, label: 'x' });
+          const nodes: Scalar[] = [x, scalar(0.7, { requiresGrad: true, label: 'y' })];
+          program.forEach(([op, i, j], k) => {
+            const a = nodes[i % nodes.length]!;
+            const b = nodes[j % nodes.length]!;
+            const n = op === 'add' || op === 'mul' || op === 'sub' ? a[op](b) : a[op]();
+            if (labelSome && k % 2 === 0) n.label = `v${k}`;
+            nodes.push(n);
+          });
+          const out = nodes.slice(2).reduce((acc, n) => acc.add(n));
+          const e = explainGradientPaths(out, x, { maxPaths: 10_000 });
+          out.backward();
+          const scale = Math.max(1, Math.abs(x.grad));
+          return (
+            Math.abs(e.sum[0]! - x.grad) <= 1e-12 * scale &&
+            Math.abs(e.autodiff[0]! - x.grad) <= 1e-12 * scale
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
