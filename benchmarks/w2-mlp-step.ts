@@ -2,7 +2,9 @@
  * W2: one MLP training step, 784-128-10 with ReLU, softmax cross-entropy from logits with integer
  * labels, plain SGD lr 0.1, batch 128, inputs uniform in [0, 1), random labels.
  */
+
 import { linear, manualSeed, noGrad, rand, randint, randn, type Tensor, zeros } from '@tapegrad/core';
+import type * as TF from '@tensorflow/tfjs';
 import { compare, row, type System, tf } from './harness.js';
 
 const BATCH = 128;
@@ -45,7 +47,7 @@ export async function w2(systems: readonly System[]): Promise<string[]> {
         tf.tidy(() => {
           const { grads } = tf.variableGrads(() => {
             const h = tf.relu(tf.add(tf.matMul(x, w1), b1));
-            return tf.losses.softmaxCrossEntropy(labels, tf.add(tf.matMul(h, w2), b2)) as tf.Scalar;
+            return tf.losses.softmaxCrossEntropy(labels, tf.add(tf.matMul(h, w2), b2)) as TF.Scalar;
           }, vars);
           for (const v of vars) v.assign(tf.sub(v, tf.mul(grads[v.name]!, 0.1)));
         });

@@ -1,5 +1,7 @@
 /** W5: y = sum(sigmoid(x) · tanh(x)) over 1e6 and 1e7 elements, forward + backward to dy/dx. */
+
 import { manualSeed, randn } from '@tapegrad/core';
+import type * as TF from '@tensorflow/tfjs';
 import { compare, row, type System, tf } from './harness.js';
 
 export async function w5(systems: readonly System[]): Promise<string[]> {
@@ -15,7 +17,7 @@ export async function w5(systems: readonly System[]): Promise<string[]> {
         };
       }
       const x = tf.randomNormal([n]);
-      const f = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.sigmoid(v), tf.tanh(v))));
+      const f = tf.grad((v: TF.Tensor) => tf.sum(tf.mul(tf.sigmoid(v), tf.tanh(v))));
       return () => {
         const g = f(x);
         g.dataSync();

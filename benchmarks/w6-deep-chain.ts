@@ -1,5 +1,7 @@
 /** W6: x = x · 1.0001 + 0.0001 repeated N times on scalars, then backward. */
+
 import { scalar } from '@tapegrad/core';
+import type * as TF from '@tensorflow/tfjs';
 import { compare, row, type System, tf } from './harness.js';
 
 export async function w6(systems: readonly System[]): Promise<string[]> {
@@ -18,7 +20,7 @@ export async function w6(systems: readonly System[]): Promise<string[]> {
             x.backward();
           };
         }
-        const f = tf.grad((x0: tf.Tensor) => {
+        const f = tf.grad((x0: TF.Tensor) => {
           let x = x0;
           for (let i = 0; i < n; i++) x = tf.add(tf.mul(x, 1.0001), 0.0001);
           return x;
