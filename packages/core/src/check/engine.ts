@@ -107,7 +107,7 @@ export function runCheck(
   const nIn = inSizes.reduce((a, b) => a + b, 0);
   const nOut = outSizes.reduce((a, b) => a + b, 0);
   const float32 = [...inputs, ...outs].some((x) => dtypeOfValue(x) === 'float32');
-  const o = resolve(options, float32);
+  const o = resolve(fnName, options, float32);
   if (float32) {
     const promoted = inputs
       .map((x, k) => (dtypeOfValue(x) === 'float32' ? `'${names[k]}'` : null))
@@ -381,7 +381,7 @@ function gradientProblem(x: Differentiable, g: unknown, name: string): string | 
   return undefined;
 }
 
-function resolve(options: GradcheckOptions, float32: boolean): Resolved {
+function resolve(fnName: string, options: GradcheckOptions, float32: boolean): Resolved {
   const o: Resolved = {
     eps: options.eps ?? 1e-6,
     atol: options.atol ?? (float32 ? 1e-4 : 1e-5),
@@ -395,13 +395,15 @@ function resolve(options: GradcheckOptions, float32: boolean): Resolved {
   for (const [key, v] of Object.entries(o)) {
     if (!Number.isFinite(v) || v < 0 || (key === 'eps' && v === 0)) {
       throw new TapegradError(
-        'gradcheck',
-        `option ${key} must be a ${key === 'eps' ? 'positive' : 'non-negative'} finite number, got ${v}.`,
+        fnName,
+        `option ${PUBLIC_NAMES[key] ?? key} must be a ${key === 'eps' ? 'positive' : 'non-negative'} finite number, got ${v}.`,
       );
     }
   }
   return o;
 }
+
+const PUBLIC_NAMES: Record<string, string> = { limit: 'fullJacobianLimit', sample: 'sampleElements' };
 
 /** `count` distinct positions out of `n`, seeded. */
 function sampleIndices(gen: Generator, n: number, count: number): number[] {
