@@ -1,4 +1,4 @@
-import { TapegradError, type Tensor } from '@tapegrad/core';
+import { linear as coreLinear, TapegradError, type Tensor } from '@tapegrad/core';
 import { fmtShape } from '../util.js';
 
 /**
@@ -16,6 +16,5 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, op = 'li
       `input has ${x.ndim === 0 ? 'no feature axis' : `${x.shape[x.ndim - 1]} features`} (shape ${fmtShape(x.shape)}) but the layer expects inFeatures=${inFeatures}. Reshape the input so its last axis has ${inFeatures} entries, or build the layer with inFeatures=${x.shape[x.ndim - 1] ?? 1}.`,
     );
   }
-  const y = x.matmul(weight.transpose());
-  return bias ? y.add(bias) : y;
+  return coreLinear(x, weight, bias);
 }
