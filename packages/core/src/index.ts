@@ -5,6 +5,23 @@
  */
 
 export {
+  assertGradcheck,
+  type GradcheckEntry,
+  GradcheckError,
+  type GradcheckOptions,
+  type GradcheckReport,
+  gradcheck,
+  type NondeterministicEntry,
+} from './check/gradcheck.js';
+export { assertGradgradcheck, gradgradcheck } from './check/gradgradcheck.js';
+export {
+  checkHandDerived,
+  type HandDerivedOptions,
+  type HandDerivedReport,
+  type HandDerivedRow,
+  type HandGradient,
+} from './check/hand-derived.js';
+export {
   arange,
   eye,
   fromTypedArray,
@@ -23,31 +40,20 @@ export {
   zerosLike,
 } from './creation.js';
 export type { DType, TypedArray } from './dtype.js';
-export {
-  assertGradcheck,
-  GradcheckError,
-  type GradcheckEntry,
-  type GradcheckOptions,
-  type GradcheckReport,
-  gradcheck,
-  type NondeterministicEntry,
-} from './check/gradcheck.js';
-export { assertGradgradcheck, gradgradcheck } from './check/gradgradcheck.js';
-export {
-  checkHandDerived,
-  type HandDerivedOptions,
-  type HandDerivedReport,
-  type HandDerivedRow,
-  type HandGradient,
-} from './check/hand-derived.js';
 export { TapegradError } from './errors.js';
-export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
 export { type CustomGradSpec, customGrad } from './functional/custom-grad.js';
-export { type GradOptions, type GradTuple, grad, type ScalarValued, valueAndGrad } from './functional/grad.js';
+export {
+  type GradOptions,
+  type GradTuple,
+  grad,
+  type ScalarValued,
+  valueAndGrad,
+} from './functional/grad.js';
 export { hessian, hvp } from './functional/hessian.js';
 export { jacobian } from './functional/jacobian.js';
 export type { Differentiable } from './functional/trace.js';
 export { type Cotangents, jvp, vjp } from './functional/vjp.js';
+export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
 export { detectAnomaly } from './inspect/anomaly.js';
 export { type DotOptions, toDot } from './inspect/dot.js';
 export {
