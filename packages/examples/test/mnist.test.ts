@@ -8,7 +8,7 @@ import { parseCommandLine, UsageError } from '../src/mnist/args.js';
 import { loadModel, saveModel } from '../src/mnist/checkpoint.js';
 import { renderCurve } from '../src/mnist/curve.js';
 import { predictClasses } from '../src/mnist/evaluate.js';
-import { type Architecture, DEFAULT_ARCHITECTURES } from '../src/mnist/models.js';
+import { type Architecture, buildModel, DEFAULT_ARCHITECTURES } from '../src/mnist/models.js';
 import { runPredict } from '../src/mnist/predict-command.js';
 import { Trainer } from '../src/mnist/trainer.js';
 
@@ -81,11 +81,14 @@ describe('model.json and predict', () => {
     t.epoch(undefined, 3);
     const dir = mkdtempSync(join(tmpdir(), 'tapegrad-mnist-'));
     const path = join(dir, 'model.json');
-    saveModel(path, SMALL_MLP, t.model);
-    const before = predictClasses(t.model, subset.test.images).toArray();
-    const { model, architecture } = loadModel(path);
-    expect(architecture).toEqual(SMALL_MLP);
-    expect(predictClasses(model, subset.test.images).toArray()).toEqual(before);
+    const normalization = { mean: 0.13, std: 0.31 };
+    saveModel(path, { architecture: SMALL_MLP, model: t.model, normalization });
+    // predict must standardize raw pixels as training did.
+    const before = predictClasses(t.model, subset.test.images.sub(0.13).div(0.31)).toArray();
+    const loaded = loadModel(path);
+    expect(loaded.architecture).toEqual(SMALL_MLP);
+    expect(loaded.normalization).toEqual(normalization);
+    expect(predictClasses(loaded.model, subset.test.images.sub(0.13).div(0.31)).toArray()).toEqual(before);
 
     // predict prints one digit per line on stdout, the same digits, logs on stderr.
     const images = join(dir, 'images.idx');
@@ -106,6 +109,20 @@ describe('model.json and predict', () => {
     writeFileSync(join(dir, 'x.json'), '{"a":1}');
     expect(() => loadModel(join(dir, 'x.json'))).toThrow(/not a model.json written by the MNIST program/);
     expect(() => loadModel(join(dir, 'none.json'))).toThrow(/train one first/);
+  });
+});
+
+describe('default architectures', () => {
+  const count = (a: Architecture) =>
+    buildModel(a)
+      .parameters()
+      .reduce((n, p) => n + p.size, 0);
+
+  it('are the documented networks', () => {
+    // 784·512 + 512 + 512·10 + 10
+    expect(count(DEFAULT_ARCHITECTURES.mlp)).toBe(407_050);
+    // conv 1→16 (16·25 + 16), conv 16→32 (32·16·25 + 32), dense 512→128, dense 128→10
+    expect(count(DEFAULT_ARCHITECTURES.cnn)).toBe(416 + 12_832 + 65_664 + 1_290);
   });
 });
 
@@ -176,9 +193,14 @@ describe('a written model.json', () => {
   it('holds the architecture and a stateDict with every parameter', () => {
     const t = trainer(2);
     const dir = mkdtempSync(join(tmpdir(), 'tapegrad-mnist-'));
-    saveModel(join(dir, 'model.json'), DEFAULT_ARCHITECTURES.mlp, t.model, { epochs: 0 });
+    saveModel(
+      join(dir, 'model.json'),
+      { architecture: SMALL_MLP, model: t.model, normalization: { mean: 0.5, std: 2 } },
+      { epochs: 0 },
+    );
     const file = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-    expect(file.architecture).toEqual(DEFAULT_ARCHITECTURES.mlp);
+    expect(file.architecture).toEqual(SMALL_MLP);
+    expect(file.normalization).toEqual({ mean: 0.5, std: 2 });
     expect(Object.keys(file.stateDict).sort()).toEqual(
       t.model
         .namedParameters()

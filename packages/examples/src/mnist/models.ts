@@ -33,7 +33,7 @@ export type Architecture = MlpArchitecture | CnnArchitecture;
 
 /** The default architecture of each kind. */
 export const DEFAULT_ARCHITECTURES: Record<Architecture['kind'], Architecture> = {
-  mlp: { kind: 'mlp', hidden: [256], dropout: 0.2 },
+  mlp: { kind: 'mlp', hidden: [512], dropout: 0.2 },
   cnn: { kind: 'cnn', channels: [16, 32], hidden: 128, dropout: 0.25 },
 };
 

@@ -10,7 +10,7 @@ import type { Io } from './train-command.js';
 
 /** Prints one predicted digit per line on stdout (logs on stderr); returns the digits. */
 export function runPredict(args: PredictArgs, io: Io): Int32Array {
-  const { architecture, model } = loadModel(args.model);
+  const { architecture, model, normalization } = loadModel(args.model);
   const idx = readIdxFile(args.images);
   const pixels = idx.shape.slice(1).reduce((a, b) => a * b, 1);
   if (idx.type !== 'uint8' || idx.shape.length < 2 || pixels !== 784) {
@@ -20,7 +20,10 @@ export function runPredict(args: PredictArgs, io: Io): Int32Array {
     );
   }
   const n = idx.shape[0]!;
-  const images = idxImagesToTensor(idx, layoutOf(architecture) === 'flat' ? [n, 784] : [n, 1, 28, 28]);
+  // The same standardization as in training, with the training set's statistics.
+  const images = idxImagesToTensor(idx, layoutOf(architecture) === 'flat' ? [n, 784] : [n, 1, 28, 28])
+    .sub(normalization.mean)
+    .div(normalization.std);
   io.err.write(`classifying ${n} images with the ${architecture.kind} in ${args.model}\n`);
   const digits = predictClasses(model, images).data as Int32Array;
   if (n > 0) io.out(Array.from(digits).join('\n'));

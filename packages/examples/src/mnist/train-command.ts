@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { accuracy, confusionMatrix, formatConfusionMatrix } from '@tapegrad/nn';
+import { accuracy, confusionMatrix, formatConfusionMatrix, Standardizer } from '@tapegrad/nn';
 import { loadMnist, ProgressBar, type ProgressStream, writeFileAtomic } from '@tapegrad/nn/node';
 import type { TrainArgs } from './args.js';
 import { saveModel } from './checkpoint.js';
@@ -37,8 +37,14 @@ export function runTrain(args: TrainArgs, io: Io): EpochSummary[] {
       ? undefined
       : { train: args.limit, test: Math.max(1, Math.ceil(args.limit / 6)) };
   const { train, test } = loadMnist({ layout: layoutOf(architecture), limit });
+  // One mean and standard deviation for all pixels, fitted on the training images only and
+  // applied unchanged to the test images (and saved for predict).
+  const scaler = new Standardizer({ perFeature: false }).fit(train.images);
+  const normalization = { mean: scaler.mean!.item(), std: scaler.std!.item() };
+  const trainImages = scaler.transform(train.images);
+  const testImages = scaler.transform(test.images);
   log(
-    `MNIST: ${train.labels.shape[0]} training and ${test.labels.shape[0]} test images, loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `MNIST: ${train.labels.shape[0]} training and ${test.labels.shape[0]} test images, loaded in ${((performance.now() - started) / 1000).toFixed(1)} s; pixels standardized with the training mean ${normalization.mean.toFixed(4)} and std ${normalization.std.toFixed(4)}`,
   );
   const trainer = new Trainer({
     architecture,
@@ -46,7 +52,7 @@ export function runTrain(args: TrainArgs, io: Io): EpochSummary[] {
     lr: args.lr,
     batchSize: args.batchSize,
     epochs: args.epochs,
-    images: train.images,
+    images: trainImages,
     labels: train.labels,
   });
   log(`model (${args.model}): ${trainer.model.toString().split('\n').join('\n  ')}`);
@@ -71,7 +77,7 @@ export function runTrain(args: TrainArgs, io: Io): EpochSummary[] {
       bar.update(batch, { items: samples, metrics: { loss: running.toFixed(4) } });
     });
     const seconds = bar.elapsed;
-    const testAccuracy = accuracy(predictClasses(trainer.model, test.images), test.labels);
+    const testAccuracy = accuracy(predictClasses(trainer.model, testImages), test.labels);
     const meanLoss = losses.reduce((a, b) => a + b, 0) / Math.max(losses.length, 1);
     bar.finish({ items: train.labels.shape[0], metrics: { loss: meanLoss.toFixed(4) } });
     allLosses.push(...losses);
@@ -79,13 +85,17 @@ export function runTrain(args: TrainArgs, io: Io): EpochSummary[] {
     log(
       `epoch ${epoch}/${args.epochs}: mean loss ${meanLoss.toFixed(4)}, test accuracy ${(100 * testAccuracy).toFixed(2)}%, ${seconds.toFixed(1)} s (${Math.round(train.labels.shape[0]! / seconds)} samples/s)`,
     );
-    saveModel(join(args.out, 'model.json'), architecture, trainer.model, {
-      epochs: epoch,
-      lr: args.lr,
-      batchSize: args.batchSize,
-      seed: args.seed,
-      history,
-    });
+    saveModel(
+      join(args.out, 'model.json'),
+      { architecture, model: trainer.model, normalization },
+      {
+        epochs: epoch,
+        lr: args.lr,
+        batchSize: args.batchSize,
+        seed: args.seed,
+        history,
+      },
+    );
     writeFileAtomic(
       join(args.out, 'curve.svg'),
       renderCurve({
@@ -97,7 +107,7 @@ export function runTrain(args: TrainArgs, io: Io): EpochSummary[] {
     );
   }
 
-  const predictions = predictClasses(trainer.model, test.images);
+  const predictions = predictClasses(trainer.model, testImages);
   const final = history.at(-1);
   io.out(
     `Confusion matrix on the ${test.labels.shape[0]} test images (rows: true digit, columns: predicted):`,
