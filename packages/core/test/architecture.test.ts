@@ -1,0 +1,65 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const importsOf = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1]!);
+
+const NODE_BUILTINS = /^(node:|fs$|path$|os$|child_process$|worker_threads$|url$)/;
+
+describe('dependency direction (DESIGN.md)', () => {
+  it('core imports nothing outside itself and nothing Node-only, so it runs in a browser unchanged', () => {
+    const offenders = sources(join(root, 'packages/core/src')).flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => !spec.startsWith('.') || NODE_BUILTINS.test(spec))
+        .map((spec) => `${relative(root, file)} imports ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+    const pkg = JSON.parse(readFileSync(join(root, 'packages/core/package.json'), 'utf8'));
+    expect(pkg.dependencies ?? {}).toEqual({});
+  });
+
+  it('kernels know nothing of tensors or the tape: they import only other kernels', () => {
+    const offenders = sources(join(root, 'packages/core/src/kernels')).flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => !spec.startsWith('./') && !spec.startsWith('../kernels/'))
+        .map((spec) => `${relative(root, file)} imports ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('nn uses only what @tapegrad/core exports, and Node-only code stays behind @tapegrad/nn/node', () => {
+    const files = sources(join(root, 'packages/nn/src'));
+    const intoCore = files.flatMap((file) =>
+      importsOf(file)
+        .filter(
+          (spec) =>
+            spec.includes('core/src') || (spec.startsWith('@tapegrad/core/') && spec !== '@tapegrad/core'),
+        )
+        .map((spec) => `${relative(root, file)} imports ${spec}`),
+    );
+    expect(intoCore).toEqual([]);
+    const nodeOnly = files
+      .filter(
+        (file) =>
+          !/[/\\]node(\.ts|[/\\])/.test(relative(join(root, 'packages/nn/src'), file).replace(/^/, '/')),
+      )
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => NODE_BUILTINS.test(spec))
+          .map((spec) => `${relative(root, file)} imports ${spec}`),
+      );
+    expect(nodeOnly).toEqual([]);
+  });
+});
