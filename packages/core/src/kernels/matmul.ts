@@ -1,3 +1,4 @@
+import { packPanels } from './pack.js';
 import { gemmF32 } from './wasm/gemm-f32.js';
 
 type Arr = Float32Array | Float64Array;
@@ -43,8 +44,8 @@ export function matmul(
   packedB = grow(packedB, np * k * 4);
   const pa = packedA;
   const pb = packedB;
-  packPanels(a, aOff, m, k, transA ? 1 : k, transA ? m : 1, pa);
-  packPanels(b, bOff, n, k, transB ? k : 1, transB ? 1 : n, pb);
+  packPanels(a, aOff, m, k, transA ? 1 : k, transA ? m : 1, 4, pa, 0);
+  packPanels(b, bOff, n, k, transB ? k : 1, transB ? 1 : n, 4, pb, 0);
   for (let jp = 0; jp < np; jp++) {
     const bBase = jp * k * 4;
     const j = jp * 4;
@@ -119,34 +120,6 @@ export function matmul(
         const block = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
         for (let r = 0; r < rows; r++) for (let s = 0; s < cols; s++) c[r0 + r * n + s] = block[r * 4 + s]!;
       }
-    }
-  }
-}
-
-/**
- * Packs a `rows × k` operand (element `(r, p)` at `src[off + r·rowStride + p·colStride]`) into
- * panels of four rows: `dst[(r/4)·4k + 4p + r%4]`, zero-padding the last panel.
- */
-function packPanels(
-  src: Arr,
-  off: number,
-  rows: number,
-  k: number,
-  rowStride: number,
-  colStride: number,
-  dst: Float64Array,
-): void {
-  const panels = (rows + 3) >> 2;
-  for (let q = 0; q < panels; q++) {
-    const base = q * k * 4;
-    for (let r = 0; r < 4; r++) {
-      const row = q * 4 + r;
-      if (row >= rows) {
-        for (let p = 0; p < k; p++) dst[base + p * 4 + r] = 0;
-        continue;
-      }
-      const s = off + row * rowStride;
-      for (let p = 0; p < k; p++) dst[base + p * 4 + r] = src[s + p * colStride]!;
     }
   }
 }

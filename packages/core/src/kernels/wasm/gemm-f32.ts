@@ -2,6 +2,7 @@
  * float32 matrix product through the WebAssembly SIMD kernel of `gemm-f32.wat`. Returns false
  * where WebAssembly or its SIMD instructions are unavailable, and the caller uses the JS kernel.
  */
+import { packPanels } from '../pack.js';
 import { BYTES_BASE64 } from './gemm-f32.generated.js';
 
 // The WebAssembly and atob globals are typed here rather than through lib.dom, which the core's
@@ -70,34 +71,4 @@ export function gemmF32(
     c.set(heap.subarray(src, src + n), cOff + i * n);
   }
   return true;
-}
-
-/**
- * Packs a `rows × k` operand (element `(r, p)` at `src[off + r·rowStride + p·colStride]`) into
- * panels `width` rows wide: `dst[at + (r/width)·width·k + width·p + r%width]`, zero-padded.
- */
-function packPanels(
-  src: Arr,
-  off: number,
-  rows: number,
-  k: number,
-  rowStride: number,
-  colStride: number,
-  width: number,
-  dst: Float32Array,
-  at: number,
-): void {
-  const panels = Math.ceil(rows / width);
-  for (let q = 0; q < panels; q++) {
-    const base = at + q * k * width;
-    for (let r = 0; r < width; r++) {
-      const row = q * width + r;
-      if (row >= rows) {
-        for (let p = 0; p < k; p++) dst[base + p * width + r] = 0;
-        continue;
-      }
-      const s = off + row * rowStride;
-      for (let p = 0; p < k; p++) dst[base + p * width + r] = src[s + p * colStride]!;
-    }
-  }
 }
