@@ -55,6 +55,28 @@ export const creationSite = (): string | undefined => {
 };
 
 /**
+ * Every node reachable from `roots` through `parents`, each once, in ascending creation order
+ * (a topological order). The walk uses an explicit stack, so a chain of 10^6 ops cannot overflow
+ * the call stack; it does not go past nodes for which `expand` returns false.
+ */
+export function reachable(
+  roots: readonly TapeNode[],
+  expand: (node: TapeNode) => boolean = () => true,
+): TapeNode[] {
+  const nodes: TapeNode[] = [];
+  const seen = new Set<TapeNode>();
+  const stack: TapeNode[] = [...roots];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    nodes.push(node);
+    if (expand(node)) for (const parent of node.parents) if (!seen.has(parent)) stack.push(parent);
+  }
+  return nodes.sort((a, b) => a.seq - b.seq);
+}
+
+/**
  * Runs reverse mode from `roots` seeded with `rootGrads`.
  *
  * Nodes reachable from the roots are collected with an explicit stack (a chain of 10^6 ops must
@@ -77,19 +99,9 @@ export function runBackward(
   const inputs = options.inputs;
   const inputSet = inputs ? new Set(inputs) : undefined;
 
-  const nodes: TapeNode[] = [];
-  const seen = new Set<TapeNode>();
-  const stack: TapeNode[] = [...roots];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (seen.has(node)) continue;
-    seen.add(node);
-    if (!node.requiresGrad) continue;
-    nodes.push(node);
-    if (inputSet?.has(node)) continue;
-    for (const parent of node.parents) if (parent.requiresGrad && !seen.has(parent)) stack.push(parent);
-  }
-  nodes.sort((a, b) => b.seq - a.seq);
+  const nodes = reachable(roots, (n) => n.requiresGrad && !inputSet?.has(n))
+    .filter((n) => n.requiresGrad)
+    .reverse();
   // With `inputs`, only the nodes lying on a path to an input matter: running (and releasing) the
   // others would waste work and free parts of graphs the caller still owns, e.g. parameters a
   // function closes over. Parents are created before children, so one ascending pass suffices.

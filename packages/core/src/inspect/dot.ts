@@ -2,7 +2,7 @@
 import { fmtNum } from '../check/table.js';
 import { fmtShape, TapegradError } from '../errors.js';
 import { Scalar } from '../scalar.js';
-import type { TapeNode } from '../tape.js';
+import { reachable, type TapeNode } from '../tape.js';
 import { Tensor } from '../tensor.js';
 
 /** Options of {@link toDot}. */
@@ -42,17 +42,7 @@ export function toDot(output: Scalar | Tensor, options: DotOptions = {}): string
   }
   const digits = options.digits ?? 6;
   const maxValues = options.maxValues ?? 4;
-  const nodes: Node[] = [];
-  const seen = new Set<TapeNode>();
-  const stack: TapeNode[] = [output];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    nodes.push(n as Node);
-    for (const p of n.parents) if (!seen.has(p)) stack.push(p);
-  }
-  nodes.sort((a, b) => a.seq - b.seq);
+  const nodes = reachable([output]) as Node[];
   const num = (v: number) => fmtNum(v, digits);
   const id = (n: TapeNode) => `n${n.seq}`;
 

@@ -8,7 +8,7 @@ import { cotangentFor, flatValues, sizeOfValue } from '../check/values.js';
 import { fmtShape, TapegradError } from '../errors.js';
 import { noGrad } from '../grad-mode.js';
 import { Scalar } from '../scalar.js';
-import { runBackward, type TapeNode } from '../tape.js';
+import { reachable, runBackward, type TapeNode } from '../tape.js';
 import { Tensor } from '../tensor.js';
 
 /** Options of {@link explainGradient}. */
@@ -114,23 +114,12 @@ export function explainGradientPaths(
     );
   if (output.released) throw released();
 
-  // Every node reachable from the output, in ascending creation order.
-  const reachable: Node[] = [];
-  const seen = new Set<TapeNode>();
-  const stack: TapeNode[] = [output];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    if (n.released) throw released();
-    reachable.push(n as Node);
-    for (const p of n.parents) if (!seen.has(p)) stack.push(p);
-  }
-  reachable.sort((a, b) => a.seq - b.seq);
+  const graph = reachable([output]) as Node[];
+  if (graph.some((n) => n.released)) throw released();
   const onPath = new Set<Node>();
-  for (const n of reachable) if (n === wrt || n.parents.some((p) => onPath.has(p as Node))) onPath.add(n);
+  for (const n of graph) if (n === wrt || n.parents.some((p) => onPath.has(p as Node))) onPath.add(n);
 
-  const names = nodeNames(reachable);
+  const names = nodeNames(graph);
   const name = (n: Node) => names.get(n) ?? n.label ?? n.op;
   const shapeOf = (n: Node): number[] => (n instanceof Tensor ? [...n.shape] : []);
   const wrtSize = sizeOfValue(wrt);
