@@ -57,7 +57,7 @@ export function runTrain(args: TrainArgs, io: Io): EpochSummary[] {
   });
   log(`model (${args.model}): ${trainer.model.toString().split('\n').join('\n  ')}`);
   log(
-    `Adam lr ${args.lr}, batch size ${args.batchSize}, ${args.epochs} epochs, seed ${args.seed}; writing to ${args.out}`,
+    `Adam lr ${args.lr} (cosine schedule to 0 over the epochs), batch size ${args.batchSize}, ${args.epochs} epochs, seed ${args.seed}; writing to ${args.out}`,
   );
   mkdirSync(args.out, { recursive: true });
 

@@ -112,4 +112,20 @@ describe('ProgressBar', () => {
     expect(out[0]).toMatch(/^\r\[█*·*\] 1\/100/);
     expect(out.at(-1)).toBe('\n');
   });
+
+  it('fits the line to a narrow terminal by shortening the bar', () => {
+    const out: string[] = [];
+    const stream = { isTTY: true, columns: 70, write: (s: string) => out.push(s) };
+    const bar = new ProgressBar({
+      total: 938,
+      label: 'epoch 10/10',
+      unit: 'samples',
+      stream,
+      now: () => 1000,
+    });
+    bar.update(500, { items: 32000, metrics: { loss: '0.1234' } });
+    const line = out[0]!.replace('\r', '').replace('\x1b[K', '');
+    expect(line.length).toBeLessThan(70);
+    expect(line).toMatch(/^epoch 10\/10 · \[█+·+\] 500\/938 · loss 0\.1234 · \d+ samples\/s · ETA /);
+  });
 });

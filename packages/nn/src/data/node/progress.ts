@@ -114,21 +114,20 @@ export class ProgressBar {
   render(completed: number, state: ProgressState, bar: boolean): string {
     const seconds = this.elapsed;
     const fraction = this.total === 0 ? 1 : Math.min(1, completed / this.total);
-    const cells = 20;
-    const filled = Math.round(fraction * cells);
-    const parts: string[] = [];
-    if (this.label) parts.push(this.label);
     const count = `${completed}/${this.total}`;
-    parts.push(
-      bar
-        ? `[${'█'.repeat(filled)}${'·'.repeat(cells - filled)}] ${count}`
-        : `${count} (${Math.round(100 * fraction)}%)`,
-    );
-    for (const [name, value] of Object.entries(state.metrics ?? {})) parts.push(`${name} ${value}`);
+    const tail: string[] = [];
+    for (const [name, value] of Object.entries(state.metrics ?? {})) tail.push(`${name} ${value}`);
     if (state.items !== undefined && seconds > 0)
-      parts.push(`${Math.round(state.items / seconds)} ${this.unit}/s`);
+      tail.push(`${Math.round(state.items / seconds)} ${this.unit}/s`);
     const eta = completed > 0 ? (seconds * (this.total - completed)) / completed : Number.POSITIVE_INFINITY;
-    parts.push(completed >= this.total ? `${clock(seconds)} elapsed` : `ETA ${clock(eta)}`);
-    return parts.join(' · ');
+    tail.push(completed >= this.total ? `${clock(seconds)} elapsed` : `ETA ${clock(eta)}`);
+    const head = this.label ? [this.label] : [];
+    if (!bar) return [...head, `${count} (${Math.round(100 * fraction)}%)`, ...tail].join(' · ');
+    // The bar takes what the terminal width leaves, so the line never wraps.
+    const text = [...head, count, ...tail].join(' · ').length;
+    const cells = Math.max(5, Math.min(30, (this.stream.columns ?? 100) - text - 4));
+    const filled = Math.round(fraction * cells);
+    const meter = `[${'█'.repeat(filled)}${'·'.repeat(cells - filled)}] ${count}`;
+    return [...head, meter, ...tail].join(' · ');
   }
 }
