@@ -116,13 +116,9 @@ describe('ProgressBar', () => {
   it('fits the line to a narrow terminal by shortening the bar', () => {
     const out: string[] = [];
     const stream = { isTTY: true, columns: 70, write: (s: string) => out.push(s) };
-    const bar = new ProgressBar({
-      total: 938,
-      label: 'epoch 10/10',
-      unit: 'samples',
-      stream,
-      now: () => 1000,
-    });
+    let t = 0;
+    const bar = new ProgressBar({ total: 938, label: 'epoch 10/10', unit: 'samples', stream, now: () => t });
+    t = 10_000;
     bar.update(500, { items: 32000, metrics: { loss: '0.1234' } });
     const line = out[0]!.replace('\r', '').replace('\x1b[K', '');
     expect(line.length).toBeLessThan(70);
