@@ -11,9 +11,15 @@ const MIN_POOLED_ELEMENTS = 1024;
 /** Upper bound on memory parked in the pool. */
 const MAX_POOLED_BYTES = 512 * 1024 * 1024;
 
+/** The buffers allocated in the innermost recycling scope; `pinned` cancels the recycling. */
+interface Scope {
+  buffers: Buffer[];
+  pinned: boolean;
+}
+
 const free = new Map<string, Buffer[]>();
 let pooledBytes = 0;
-let tracked: Buffer[] | null = null;
+let scope: Scope | null = null;
 
 const keyOf = (kind: string, size: number) => `${kind}:${size}`;
 
@@ -27,27 +33,28 @@ export function takePooled(kind: 'float32' | 'float64' | 'int32', size: number):
   return buf;
 }
 
-/** Notes a freshly allocated or pooled array, so a tracking scope can recycle it. */
+/** Notes a freshly allocated or pooled array, so the current recycling scope can reclaim it. */
 export function noteAllocation(buf: Buffer): void {
-  if (tracked !== null && buf.length >= MIN_POOLED_ELEMENTS) tracked.push(buf);
+  if (scope !== null && buf.length >= MIN_POOLED_ELEMENTS) scope.buffers.push(buf);
 }
 
 /**
  * Runs `fn`, then returns to the pool every array allocated inside it except those `survivors`
- * names once `fn` has finished.
+ * names once `fn` has finished — unless something pinned the scope meanwhile.
  */
 export function recycleAfter<T>(fn: () => T, survivors: (result: T) => Iterable<Buffer>): T {
-  const outer = tracked;
-  const mine: Buffer[] = [];
-  tracked = mine;
+  const outer = scope;
+  const mine: Scope = { buffers: [], pinned: false };
+  scope = mine;
   let result: T;
   try {
     result = fn();
   } finally {
-    tracked = outer;
+    scope = outer;
   }
+  if (mine.pinned) return result;
   const keep = new Set(survivors(result));
-  for (const buf of mine) {
+  for (const buf of mine.buffers) {
     if (keep.has(buf) || pooledBytes + buf.byteLength > MAX_POOLED_BYTES) continue;
     keep.add(buf); // the same array may have been noted twice
     const kind = buf instanceof Float32Array ? 'float32' : buf instanceof Float64Array ? 'float64' : 'int32';
@@ -61,15 +68,10 @@ export function recycleAfter<T>(fn: () => T, survivors: (result: T) => Iterable<
 }
 
 /**
- * Runs `fn` with recycling suspended: what it allocates is never pooled. Used around code the
- * engine does not control, such as a user's custom backward rule, which may keep what it creates.
+ * Cancels recycling for the current scope: nothing allocated in it goes back to the pool. Code
+ * the engine does not control calls this before it runs — a user's custom backward rule may keep
+ * the gradient it is handed, or anything it creates.
  */
-export function untracked<T>(fn: () => T): T {
-  const outer = tracked;
-  tracked = null;
-  try {
-    return fn();
-  } finally {
-    tracked = outer;
-  }
+export function pinScope(): void {
+  if (scope !== null) scope.pinned = true;
 }

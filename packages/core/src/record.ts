@@ -43,6 +43,7 @@ export function record(
   if (!isGradEnabled() || !inputs.some((x) => x.requiresGrad)) return out;
 
   const versions = inputs.map((x) => x.version);
+  const outVersion = out.version;
   const needs = inputs.map((x) => x.requiresGrad);
   out.op = op;
   out.parents = inputs;
@@ -57,6 +58,12 @@ export function record(
         );
       }
     });
+    if (out.version !== outVersion) {
+      throw new TapegradError(
+        op,
+        `its output (shape ${fmtShape(out.shape)}) was modified in place after the forward pass (version ${outVersion} → ${out.version}), and '${op}' needs it for the gradient. Modify a clone() instead.`,
+      );
+    }
     const grads = backward(g, inputs, out, needs);
     return inputs.map((x, i) => (needs[i] && grads[i] ? fitGradient(op, grads[i]!, x, i) : null));
   };

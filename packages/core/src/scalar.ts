@@ -201,6 +201,10 @@ export class Scalar implements TapeNode {
   addGrad(a: unknown, b: unknown): unknown {
     return (a as Scalar).add(b as Scalar);
   }
+  /** @internal Scalar gradients are stored as numbers, so sharing the object is harmless. */
+  cloneGrad(g: unknown): unknown {
+    return g;
+  }
   /** @internal */
   storeGrad(g: unknown): void {
     this.grad += (g as Scalar).value;

@@ -24,6 +24,8 @@ export interface TapeNode {
   createdAt: string | undefined;
   /** Sums two gradient contributions (differentiably when recording). */
   addGrad(a: unknown, b: unknown): unknown;
+  /** A copy of a gradient, so two `.grad` fields never share one object (differentiable when recording). */
+  cloneGrad(g: unknown): unknown;
   /** Accumulates a finished gradient into `.grad` (leaves and retained nodes). */
   storeGrad(g: unknown, createGraph: boolean): void;
   /** True when a gradient holds NaN or ±Infinity (anomaly detection). */
@@ -115,6 +117,7 @@ export function runBackward(
   roots.forEach((root, i) => add(root, rootGrads[i]));
 
   const results = new Map<TapeNode, unknown>();
+  const storedValues = new Set<unknown>();
   for (const node of order) {
     const g = pending.get(node);
     if (g === undefined) continue;
@@ -126,7 +129,14 @@ export function runBackward(
       }
     } else if (node.backwardFn === null || node.retainsGrad) {
       if (!node.released) {
-        withGradMode(createGraph, () => node.storeGrad(g, createGraph));
+        // A closure may hand one gradient object to several parents (add returns [g, g]), and the
+        // caller's seed is theirs: each `.grad` gets an object of its own.
+        const value =
+          storedValues.has(g) || rootGrads.includes(g)
+            ? withGradMode(createGraph, () => node.cloneGrad(g))
+            : g;
+        storedValues.add(value);
+        withGradMode(createGraph, () => node.storeGrad(value, createGraph));
         options.stored?.push(node);
       }
     }

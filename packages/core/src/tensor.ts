@@ -43,8 +43,8 @@ export class Tensor implements TapeNode {
   retainsGrad = false;
   released = false;
   createdAt: string | undefined;
-  /** Bumped by every in-place update; backward refuses saved tensors whose version changed. */
-  version = 0;
+  /** Shared by tensors viewing the same buffer (`detach()`), so an update through either counts. */
+  private versionCounter = { value: 0 };
   /** The `.grad` buffer the engine allocated itself and may therefore update in place. */
   private ownedGrad: Tensor | null = null;
 
@@ -60,6 +60,14 @@ export class Tensor implements TapeNode {
     const data = allocate(dtype, 1);
     data[0] = value;
     return new Tensor(data, [], dtype);
+  }
+
+  /** Bumped by every in-place update; backward refuses saved tensors whose version changed. */
+  get version(): number {
+    return this.versionCounter.value;
+  }
+  set version(value: number) {
+    this.versionCounter.value = value;
   }
 
   /** Number of elements. */
@@ -382,7 +390,9 @@ export class Tensor implements TapeNode {
   }
   /** The same data as a new leaf, cut out of the graph (shares the buffer). */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape, this.dtype);
+    const view = new Tensor(this.data, this.shape, this.dtype);
+    view.versionCounter = this.versionCounter;
+    return view;
   }
   /** A copy with its own buffer; differentiable (the copy's gradient flows back here). */
   clone(): Tensor {
@@ -480,6 +490,10 @@ export class Tensor implements TapeNode {
   /** @internal */
   addGrad(a: unknown, b: unknown): unknown {
     return (a as Tensor).add(b as Tensor);
+  }
+  /** @internal */
+  cloneGrad(g: unknown): unknown {
+    return (g as Tensor).clone();
   }
   /** @internal Accumulates into `.grad`, in place when the buffer is the engine's own. */
   storeGrad(g: unknown, createGraph: boolean): void {

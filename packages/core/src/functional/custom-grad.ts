@@ -1,4 +1,4 @@
-import { untracked } from '../buffer-pool.js';
+import { pinScope } from '../buffer-pool.js';
 import { TapegradError } from '../errors.js';
 import { isAnomalyEnabled, isGradEnabled, noGrad } from '../grad-mode.js';
 import { record } from '../record.js';
@@ -91,10 +91,9 @@ function applyTensor<T extends Differentiable>(
       return fresh ? out : new Tensor(out.data.slice(), out.shape, out.dtype);
     },
     (g, inputs, out) => {
-      // The user's rule may keep what it creates, so none of it goes back to the buffer pool.
-      const grads = untracked(() =>
-        checkGrads(name, spec.backward(g as T, inputs as T[], out as T), inputs.length, Tensor),
-      );
+      // The user's rule may keep what it is handed or creates: nothing of this backward is recycled.
+      pinScope();
+      const grads = checkGrads(name, spec.backward(g as T, inputs as T[], out as T), inputs.length, Tensor);
       return grads.map((gi, i) => {
         const x = inputs[i]!;
         return gi && gi.dtype !== x.dtype && x.dtype !== 'int32' ? gi.to(x.dtype) : gi;

@@ -67,7 +67,7 @@ function identity(x: Differentiable): Differentiable {
   return record(
     'input',
     [x],
-    ([a]) => new Tensor(a!.data, a!.shape, a!.dtype),
+    ([a]) => a!.detach(), // a view: in-place updates through it bump x's version too
     (g) => [g],
   );
 }
