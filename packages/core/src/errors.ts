@@ -15,3 +15,15 @@ export class TapegradError extends Error {
 
 /** Formats a shape as `[2,3]` for error messages. */
 export const fmtShape = (shape: readonly number[]): string => `[${shape.join(',')}]`;
+
+/** A short description of an unexpected value's type for error messages (`null`, `an array`, `Tensor`, `string`, …). */
+export const describeValue = (x: unknown): string =>
+  x === null
+    ? 'null'
+    : x === undefined
+      ? 'undefined'
+      : Array.isArray(x)
+        ? 'an array'
+        : typeof x === 'object'
+          ? ((x as object).constructor?.name ?? 'object')
+          : typeof x;

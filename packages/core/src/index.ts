@@ -40,7 +40,7 @@ export {
   zerosLike,
 } from './creation.js';
 export type { DType, TypedArray } from './dtype.js';
-export { TapegradError } from './errors.js';
+export { fmtShape, TapegradError } from './errors.js';
 export { type CustomGradSpec, customGrad } from './functional/custom-grad.js';
 export {
   type GradOptions,

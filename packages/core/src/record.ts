@@ -1,5 +1,5 @@
 import { type DType, promote } from './dtype.js';
-import { fmtShape, TapegradError } from './errors.js';
+import { describeValue, fmtShape, TapegradError } from './errors.js';
 import { isAnomalyEnabled, isGradEnabled } from './grad-mode.js';
 import { hasNonFinite } from './kernels/unary.js';
 import { cast, sumTo } from './ops/shape-core.js';
@@ -92,7 +92,7 @@ function lift(op: string, operands: readonly (Tensor | number)[]): Tensor[] {
   for (const x of operands) {
     if (x instanceof Tensor) dtype = dtype ? promote(dtype, x.dtype) : x.dtype;
     else if (typeof x === 'number') fractional ||= !Number.isInteger(x);
-    else throw new TapegradError(op, `expected a Tensor or a number, got ${describe(x)}.`);
+    else throw new TapegradError(op, `expected a Tensor or a number, got ${describeValue(x)}.`);
   }
   let d = dtype ?? 'float32';
   if (d === 'int32' && fractional) d = 'float32';
@@ -100,6 +100,3 @@ function lift(op: string, operands: readonly (Tensor | number)[]): Tensor[] {
     typeof x === 'number' ? Tensor.fromNumber(x, d) : x.dtype === d ? x : cast(x, d),
   );
 }
-
-const describe = (x: unknown): string =>
-  x === null ? 'null' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'object') : typeof x;

@@ -1,4 +1,4 @@
-import { TapegradError } from './errors.js';
+import { describeValue, TapegradError } from './errors.js';
 import { isAnomalyEnabled, isGradEnabled } from './grad-mode.js';
 import { type BackwardOptions, creationSite, nextSeq, runBackward, type TapeNode } from './tape.js';
 
@@ -226,13 +226,10 @@ export function scalar(value: number, options: ScalarOptions = {}): Scalar {
 const lift = (x: Scalar | number): Scalar => {
   if (x instanceof Scalar) return x;
   if (typeof x !== 'number') {
-    throw new TapegradError('Scalar', `expected a Scalar or a number as operand, got ${describe(x)}.`);
+    throw new TapegradError('Scalar', `expected a Scalar or a number as operand, got ${describeValue(x)}.`);
   }
   return new Scalar(x);
 };
-
-const describe = (x: unknown): string =>
-  x === null ? 'null' : typeof x === 'object' ? (x.constructor?.name ?? 'object') : typeof x;
 
 /** Records one Scalar op: the result, its parents and its backward closure, when recording. */
 function rec(op: string, value: number, parents: readonly Scalar[], backward: ScalarBackward): Scalar {

@@ -34,7 +34,9 @@ describe('dependency direction (DESIGN.md)', () => {
     const kernels = join(root, 'packages/core/src/kernels');
     const offenders = sources(kernels).flatMap((file) =>
       importsOf(file)
-        .filter((spec) => !spec.startsWith('.') || relative(kernels, resolve(dirname(file), spec)).startsWith('..'))
+        .filter(
+          (spec) => !spec.startsWith('.') || relative(kernels, resolve(dirname(file), spec)).startsWith('..'),
+        )
         .map((spec) => `${relative(root, file)} imports ${spec}`),
     );
     expect(offenders).toEqual([]);

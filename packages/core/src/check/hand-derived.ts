@@ -1,6 +1,6 @@
 /** `checkHandDerived`: gradients worked out on paper against autodiff and finite differences. */
 import { type NestedNumbers, tensor } from '../creation.js';
-import { fmtShape, TapegradError } from '../errors.js';
+import { describeValue, fmtShape, TapegradError } from '../errors.js';
 import { noGrad, withGradMode } from '../grad-mode.js';
 import { Scalar } from '../scalar.js';
 import { runBackward } from '../tape.js';
@@ -10,7 +10,6 @@ import {
   checkInputs,
   checkOutput,
   type Differentiable,
-  describe,
   elementOf,
   flatValues,
   fmtIndex,
@@ -86,7 +85,7 @@ export function checkHandDerived<T extends Differentiable[]>(
   if (!Array.isArray(handGrads) || handGrads.length !== inputs.length) {
     throw new TapegradError(
       fn,
-      `handGrads must have one entry per input (${inputs.length}), got ${Array.isArray(handGrads) ? handGrads.length : describe(handGrads)}.`,
+      `handGrads must have one entry per input (${inputs.length}), got ${Array.isArray(handGrads) ? handGrads.length : describeValue(handGrads)}.`,
     );
   }
   const names = inputs.map(inputName);
@@ -194,7 +193,7 @@ function handValues(x: Differentiable, h: unknown, name: string): Float64Array {
     if (typeof h !== 'number') {
       throw new TapegradError(
         fn,
-        `the hand gradient of Scalar input '${name}' must be a number, got ${describe(h)}.`,
+        `the hand gradient of Scalar input '${name}' must be a number, got ${describeValue(h)}.`,
       );
     }
     return Float64Array.of(h);
@@ -204,7 +203,7 @@ function handValues(x: Differentiable, h: unknown, name: string): Float64Array {
   if (!(h instanceof Tensor) && !flat && !Array.isArray(h)) {
     throw new TapegradError(
       fn,
-      `the hand gradient of tensor input '${name}' must be a nested array, a typed array or a Tensor of shape ${fmtShape(x.shape)}, got ${describe(h)}.`,
+      `the hand gradient of tensor input '${name}' must be a nested array, a typed array or a Tensor of shape ${fmtShape(x.shape)}, got ${describeValue(h)}.`,
     );
   }
   const t =

@@ -4,7 +4,7 @@
  * gradcheck, gradgradcheck and checkHandDerived treat both kinds alike.
  */
 import type { DType } from '../dtype.js';
-import { TapegradError } from '../errors.js';
+import { describeValue, TapegradError } from '../errors.js';
 import { Scalar } from '../scalar.js';
 import { Tensor } from '../tensor.js';
 
@@ -82,14 +82,17 @@ export function cotangentFor(out: Differentiable, weights: ArrayLike<number>): D
 /** Checks that every input is a float Scalar or Tensor, naming `fn` and the offender. */
 export function checkInputs(fn: string, inputs: readonly unknown[]): asserts inputs is Differentiable[] {
   if (!Array.isArray(inputs)) {
-    throw new TapegradError(fn, `inputs must be an array of Scalars or Tensors, got ${describe(inputs)}.`);
+    throw new TapegradError(
+      fn,
+      `inputs must be an array of Scalars or Tensors, got ${describeValue(inputs)}.`,
+    );
   }
   if (inputs.length === 0) {
     throw new TapegradError(fn, 'needs at least one input to differentiate with respect to; pass [x, ...].');
   }
   inputs.forEach((x, k) => {
     if (!(x instanceof Scalar) && !(x instanceof Tensor)) {
-      throw new TapegradError(fn, `input ${k} must be a Scalar or a Tensor, got ${describe(x)}.`);
+      throw new TapegradError(fn, `input ${k} must be a Scalar or a Tensor, got ${describeValue(x)}.`);
     }
     if (x instanceof Tensor && x.dtype === 'int32') {
       throw new TapegradError(
@@ -105,16 +108,6 @@ export function checkOutput(fn: string, out: unknown): Differentiable {
   if (out instanceof Scalar || out instanceof Tensor) return out;
   throw new TapegradError(
     fn,
-    `the function must return a Scalar or a Tensor, got ${describe(out)}. Build the result with tapegrad ops (e.g. return x.mul(x).sum()).`,
+    `the function must return a Scalar or a Tensor, got ${describeValue(out)}. Build the result with tapegrad ops (e.g. return x.mul(x).sum()).`,
   );
 }
-
-/** A short description of an unexpected value for error messages. */
-export const describe = (x: unknown): string =>
-  x === null
-    ? 'null'
-    : Array.isArray(x)
-      ? 'an array'
-      : typeof x === 'object'
-        ? ((x as object).constructor?.name ?? 'object')
-        : typeof x;

@@ -1,11 +1,11 @@
 import { pinScope } from '../buffer-pool.js';
-import { TapegradError } from '../errors.js';
+import { describeValue, TapegradError } from '../errors.js';
 import { isAnomalyEnabled, isGradEnabled, noGrad } from '../grad-mode.js';
 import { record } from '../record.js';
 import { Scalar } from '../scalar.js';
 import { creationSite } from '../tape.js';
 import { Tensor } from '../tensor.js';
-import { type Differentiable, describe } from './trace.js';
+import type { Differentiable } from './trace.js';
 
 /** The definition of a differentiable op with a user-supplied gradient; see {@link customGrad}. */
 export interface CustomGradSpec<T extends Differentiable> {
@@ -50,7 +50,7 @@ export function customGrad<T extends Differentiable>(
     if (typeof spec[key] !== 'function') {
       throw new TapegradError(
         'customGrad',
-        `'${name}': spec.${key} must be a function, got ${describe(spec[key])}.`,
+        `'${name}': spec.${key} must be a function, got ${describeValue(spec[key])}.`,
       );
     }
   }
@@ -59,7 +59,7 @@ export function customGrad<T extends Differentiable>(
     if (operands.some((x) => x instanceof Scalar)) return applyScalar(spec, operands) as T;
     throw new TapegradError(
       name,
-      `expected at least one Tensor or Scalar input, got (${operands.map(describe).join(', ')}).`,
+      `expected at least one Tensor or Scalar input, got (${operands.map(describeValue).join(', ')}).`,
     );
   };
 }
@@ -73,7 +73,7 @@ function applyTensor<T extends Differentiable>(
     if (x instanceof Tensor || typeof x === 'number') return x;
     throw new TapegradError(
       name,
-      `input ${i} is ${describe(x)}; with Tensor inputs, pass Tensors or numbers.`,
+      `input ${i} is ${describeValue(x)}; with Tensor inputs, pass Tensors or numbers.`,
     );
   });
   return record(
@@ -82,7 +82,7 @@ function applyTensor<T extends Differentiable>(
     (inputs) => {
       const out: unknown = runForward(spec, inputs as T[]);
       if (!(out instanceof Tensor)) {
-        throw new TapegradError(name, `forward must return a Tensor, got ${describe(out)}.`);
+        throw new TapegradError(name, `forward must return a Tensor, got ${describeValue(out)}.`);
       }
       // record() turns the returned object into the op's node, so it must be a new one created
       // after the inputs (creation order is the tape's topological order); copy anything else.
@@ -112,12 +112,12 @@ function applyScalar<T extends Differentiable>(
     if (typeof x === 'number') return new Scalar(x);
     throw new TapegradError(
       name,
-      `input ${i} is ${describe(x)}; with Scalar inputs, pass Scalars or numbers.`,
+      `input ${i} is ${describeValue(x)}; with Scalar inputs, pass Scalars or numbers.`,
     );
   });
   const result: unknown = runForward(spec, inputs as T[]);
   if (!(result instanceof Scalar)) {
-    throw new TapegradError(name, `forward must return a Scalar, got ${describe(result)}.`);
+    throw new TapegradError(name, `forward must return a Scalar, got ${describeValue(result)}.`);
   }
   const value = result.value;
   if (isAnomalyEnabled() && !Number.isFinite(value) && inputs.every((x) => Number.isFinite(x.value))) {
@@ -161,7 +161,7 @@ function checkGrads<K extends Differentiable>(
   if (!Array.isArray(grads) || grads.length !== count) {
     throw new TapegradError(
       name,
-      `backward must return an array with one gradient (or null) per input, ${count} in all; got ${Array.isArray(grads) ? `${grads.length} entries` : describe(grads)}.`,
+      `backward must return an array with one gradient (or null) per input, ${count} in all; got ${Array.isArray(grads) ? `${grads.length} entries` : describeValue(grads)}.`,
     );
   }
   return grads.map((g, i) => {
@@ -169,7 +169,7 @@ function checkGrads<K extends Differentiable>(
     if (g instanceof kind) return g;
     throw new TapegradError(
       name,
-      `backward returned ${describe(g)} as the gradient of input ${i}; expected a ${kind.name} or null.`,
+      `backward returned ${describeValue(g)} as the gradient of input ${i}; expected a ${kind.name} or null.`,
     );
   });
 }

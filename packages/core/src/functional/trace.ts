@@ -1,5 +1,5 @@
 import { allocate } from '../dtype.js';
-import { fmtShape, TapegradError } from '../errors.js';
+import { describeValue, fmtShape, TapegradError } from '../errors.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { record } from '../record.js';
 import { Scalar } from '../scalar.js';
@@ -42,7 +42,7 @@ export function traceInputs(fn: string, values: readonly unknown[], positions: r
     if (!isDifferentiable(x)) {
       throw new TapegradError(
         fn,
-        `argument ${pos} must be a Scalar or a Tensor to differentiate with respect to it, got ${describe(x)}. Pass the value as a tensor()/scalar(), or choose other argnums.`,
+        `argument ${pos} must be a Scalar or a Tensor to differentiate with respect to it, got ${describeValue(x)}. Pass the value as a tensor()/scalar(), or choose other argnums.`,
       );
     }
     if (x instanceof Tensor && x.dtype === 'int32') {
@@ -97,7 +97,7 @@ export function requireSingleElement(fn: string, out: unknown): Differentiable {
   if (!isDifferentiable(out)) {
     throw new TapegradError(
       fn,
-      `the function must return a Scalar or a single-element Tensor, got ${describe(out)}. Build the result with tapegrad ops.`,
+      `the function must return a Scalar or a single-element Tensor, got ${describeValue(out)}. Build the result with tapegrad ops.`,
     );
   }
   if (out instanceof Tensor && out.size !== 1) {
@@ -114,7 +114,7 @@ export function requireDifferentiable(fn: string, out: unknown): Differentiable 
   if (!isDifferentiable(out)) {
     throw new TapegradError(
       fn,
-      `the function must return a Scalar or a Tensor, got ${describe(out)}. Build the result with tapegrad ops.`,
+      `the function must return a Scalar or a Tensor, got ${describeValue(out)}. Build the result with tapegrad ops.`,
     );
   }
   return out;
@@ -173,15 +173,3 @@ export function positionsOf(fn: string, argnums: number | readonly number[], cou
   }
   return list;
 }
-
-/** A short description of a value's type for error messages. */
-export const describe = (x: unknown): string =>
-  x === null
-    ? 'null'
-    : x === undefined
-      ? 'undefined'
-      : Array.isArray(x)
-        ? 'an array'
-        : typeof x === 'object'
-          ? ((x as object).constructor?.name ?? 'object')
-          : typeof x;

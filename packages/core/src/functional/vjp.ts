@@ -1,4 +1,4 @@
-import { fmtShape, TapegradError } from '../errors.js';
+import { describeValue, fmtShape, TapegradError } from '../errors.js';
 import { enableGrad, isGradEnabled } from '../grad-mode.js';
 import { Scalar } from '../scalar.js';
 import { runBackward } from '../tape.js';
@@ -6,7 +6,6 @@ import { Tensor } from '../tensor.js';
 import {
   type Differentiable,
   dependsOnOthers,
-  describe,
   gradientsOf,
   release,
   requireDifferentiable,
@@ -64,7 +63,7 @@ export function jvp<P extends readonly Differentiable[], O extends Differentiabl
   if (!Array.isArray(primals) || !Array.isArray(tangents) || primals.length !== tangents.length) {
     throw new TapegradError(
       'jvp',
-      `expected arrays of primals and tangents of the same length, got ${describe(primals)} (${lengthOf(primals)}) and ${describe(tangents)} (${lengthOf(tangents)}). Call jvp(f, [x], [t]).`,
+      `expected arrays of primals and tangents of the same length, got ${describeValue(primals)} (${lengthOf(primals)}) and ${describeValue(tangents)} (${lengthOf(tangents)}). Call jvp(f, [x], [t]).`,
     );
   }
   const ts = primals.map((p, i) => matchOutput('jvp', `tangent ${i}`, tangents[i], p));
@@ -114,13 +113,13 @@ export function matchOutput(fn: string, what: string, v: unknown, like: Differen
     if (v instanceof Scalar) return v;
     throw new TapegradError(
       fn,
-      `${what} must be a Scalar or a number (it pairs with a Scalar), got ${describe(v)}.`,
+      `${what} must be a Scalar or a number (it pairs with a Scalar), got ${describeValue(v)}.`,
     );
   }
   if (!(v instanceof Tensor)) {
     throw new TapegradError(
       fn,
-      `${what} must be a Tensor of shape ${fmtShape(like.shape)} (it pairs with a Tensor), got ${describe(v)}.`,
+      `${what} must be a Tensor of shape ${fmtShape(like.shape)} (it pairs with a Tensor), got ${describeValue(v)}.`,
     );
   }
   if (v.shape.length !== like.shape.length || v.shape.some((d, i) => d !== like.shape[i])) {
