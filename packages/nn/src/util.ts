@@ -1,8 +1,8 @@
 /** Small helpers shared by layers, losses and optimizers (formatting and argument checks). */
 import { type DType, TapegradError, type Tensor } from '@tapegrad/core';
 
-/** `[2,3]` for error messages. */
-export const fmtShape = (shape: readonly number[]): string => `[${shape.join(',')}]`;
+// fmtShape lives in core; re-exported so modules outside losses/optim/schedulers keep their import.
+export { fmtShape } from '@tapegrad/core';
 
 /** Throws unless `x` is a Tensor, naming the caller and the argument. */
 export function requireTensor(op: string, name: string, x: unknown): Tensor {

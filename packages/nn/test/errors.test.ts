@@ -3,6 +3,7 @@ import {
   Adagrad,
   Adam,
   AdamW,
+  bceWithLogits,
   binaryCrossEntropy,
   crossEntropy,
   Dropout,
@@ -99,5 +100,46 @@ describe('bad input throws TapegradError naming the layer or loss and the value'
       /^mseLoss:/,
       /'avg'/,
     );
+  });
+
+  it('a BCE weight that would not broadcast to the input shape, or would enlarge it', () => {
+    const p = tensor([
+      [0.2, 0.7, 0.5],
+      [0.9, 0.1, 0.4],
+    ]);
+    const t = tensor([
+      [0, 1, 1],
+      [1, 0, 0],
+    ]);
+    for (const [name, loss] of [
+      ['binaryCrossEntropy', binaryCrossEntropy],
+      ['bceWithLogits', bceWithLogits],
+    ] as const) {
+      // [2,1,3] broadcasts with [2,3] but would turn a 'none' result into [2,2,3]
+      for (const [bad, shown] of [
+        [tensor([[[1, 2, 3]], [[4, 5, 6]]]), /\[2,1,3\]/],
+        [tensor([1, 2]), /\[2\]/],
+      ] as const) {
+        expectError(
+          () => loss(p, t, { weight: bad, reduction: 'none' }),
+          new RegExp(`^${name}:`),
+          shown,
+          /\[2,3\]/,
+        );
+      }
+      // a per-column [3] or per-row [2,1] weight keeps the shape and scales the terms
+      const plain = loss(p, t, { reduction: 'none' });
+      for (const [w, factor] of [
+        [tensor([1, 2, 3]), (_r: number, c: number) => c + 1],
+        [tensor([[2], [5]]), (r: number) => (r === 0 ? 2 : 5)],
+      ] as const) {
+        const out = loss(p, t, { weight: w, reduction: 'none' });
+        expect(out.shape).toEqual([2, 3]);
+        for (let i = 0; i < 6; i++) {
+          const want = plain.data[i]! * factor(Math.floor(i / 3), i % 3);
+          expect(Math.abs(out.data[i]! - want)).toBeLessThan(1e-5 * Math.max(1, want));
+        }
+      }
+    }
   });
 });

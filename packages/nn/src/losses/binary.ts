@@ -1,6 +1,5 @@
 /** Binary losses: on probabilities (binaryCrossEntropy) and, stably, on logits (bceWithLogits). */
-import { TapegradError, type Tensor } from '@tapegrad/core';
-import { fmtShape } from '../util.js';
+import { fmtShape, TapegradError, type Tensor } from '@tapegrad/core';
 import { type ReductionOptions, reduce, reductionOf, requireFloat, requireSameShape } from './reduction.js';
 
 /** Options of {@link binaryCrossEntropy}. */
@@ -13,6 +12,22 @@ export interface BceOptions extends ReductionOptions {
 export interface BceWithLogitsOptions extends BceOptions {
   /** Weight of the positive term, broadcast along the last axis (e.g. `[C]`). */
   posWeight?: Tensor | null;
+}
+
+/**
+ * Multiplies the terms by `weight` (as the input's dtype) after checking that it broadcasts to the
+ * input's shape without changing it: a larger weight would silently enlarge a `'none'` result.
+ */
+function applyWeight(loss: string, terms: Tensor, input: Tensor, weight: Tensor | null | undefined): Tensor {
+  if (!weight) return terms;
+  const offset = input.ndim - weight.ndim;
+  if (offset < 0 || weight.shape.some((d, i) => d !== 1 && d !== input.shape[i + offset])) {
+    throw new TapegradError(
+      loss,
+      `weight of shape ${fmtShape(weight.shape)} must broadcast to the input shape ${fmtShape(input.shape)} without changing it (each trailing axis 1 or equal). Reshape the weight or pass one per element.`,
+    );
+  }
+  return terms.mul(weight.to(input.dtype));
 }
 
 // PyTorch clamps each log at −100 so that p = 0 or 1 gives a finite loss.
@@ -37,9 +52,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BceOp
   const t = target.to(input.dtype);
   const logP = input.clamp(LOG_FLOOR).log();
   const logQ = input.neg().add(1).clamp(LOG_FLOOR).log();
-  let terms = t.mul(logP).add(t.neg().add(1).mul(logQ)).neg();
-  if (options.weight) terms = terms.mul(options.weight.to(input.dtype));
-  return reduce(terms, r);
+  const terms = t.mul(logP).add(t.neg().add(1).mul(logQ)).neg();
+  return reduce(applyWeight('binaryCrossEntropy', terms, input, options.weight), r);
 }
 
 /**
@@ -57,7 +71,7 @@ export function bceWithLogits(input: Tensor, target: Tensor, options: BceWithLog
   const pw = options.posWeight;
   if (pw) {
     const last = input.shape[input.ndim - 1];
-    if (pw.size !== 1 && (pw.ndim !== 1 || pw.shape[0] !== last)) {
+    if (pw.ndim > input.ndim || (pw.size !== 1 && (pw.ndim !== 1 || pw.shape[0] !== last))) {
       throw new TapegradError(
         'bceWithLogits',
         `posWeight of shape ${fmtShape(pw.shape)} must broadcast along the last axis of input ${fmtShape(input.shape)} (shape [${last}]).`,
@@ -65,7 +79,6 @@ export function bceWithLogits(input: Tensor, target: Tensor, options: BceWithLog
     }
     coef = t.mul(pw.to(input.dtype).sub(1)).add(1);
   }
-  let terms = t.neg().add(1).mul(input).add(spNeg.mul(coef));
-  if (options.weight) terms = terms.mul(options.weight.to(input.dtype));
-  return reduce(terms, r);
+  const terms = t.neg().add(1).mul(input).add(spNeg.mul(coef));
+  return reduce(applyWeight('bceWithLogits', terms, input, options.weight), r);
 }

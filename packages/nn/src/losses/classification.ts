@@ -1,7 +1,7 @@
 /** Multi-class losses over logits or log-probabilities with the class axis at 1: crossEntropy, nllLoss. */
-import { TapegradError, type Tensor, where } from '@tapegrad/core';
-import { fmtShape, requireNumber } from '../util.js';
-import { type ReductionOptions, reductionOf } from './reduction.js';
+import { fmtShape, TapegradError, type Tensor, where } from '@tapegrad/core';
+import { requireNumber } from '../util.js';
+import { type ReductionOptions, reduce, reductionOf } from './reduction.js';
 
 /** Options of {@link nllLoss}; PyTorch's defaults. */
 export interface NllLossOptions extends ReductionOptions {
@@ -60,8 +60,8 @@ function classWeight(loss: string, weight: Tensor | null | undefined, c: number,
 
 /**
  * Negative log-likelihood over log-probability rows `logp` `[M, C]` and int32 targets `[M]`:
- * `ℓ_i = −w[y_i]·logp[i, y_i]`, with optional label smoothing; `'mean'` divides by Σ w[y_i] over
- * non-ignored targets.
+ * `ℓ_i = −w[y_i]·logp[i, y_i]`; `'mean'` divides by Σ w[y_i] over non-ignored targets. With label
+ * smoothing ε it is PyTorch 1.13's `(1 − ε)·nll + (ε/C)·smooth`, each reduced on its own.
  */
 function nll(loss: string, rows: Rows, options: CrossEntropyOptions, reduction: string): Tensor {
   const { x: logp, t, outShape } = rows;
@@ -81,18 +81,19 @@ function nll(loss: string, rows: Rows, options: CrossEntropyOptions, reduction: 
   const keep = ignored.neg().add(1).to(logp.dtype);
   const w = classWeight(loss, options.weight, c, logp);
   const perSample = w ? w.indexSelect(0, safe).mul(keep) : keep;
-  let terms = logp
+  const weightSum = perSample.sum();
+  const terms = logp
     .gather(1, safe.reshape([m, 1]))
     .reshape([m])
     .mul(perSample)
     .neg();
-  if (eps > 0) {
-    const smooth = (w ? logp.mul(w) : logp).sum(1).neg().mul(keep);
-    terms = terms.mul(1 - eps).add(smooth.mul(eps / c));
-  }
-  if (reduction === 'sum') return terms.sum();
-  if (reduction === 'mean') return terms.sum().div(perSample.sum());
-  return terms.reshape(outShape);
+  const nllPart = reduce(terms.reshape(outShape), reduction, weightSum);
+  if (eps === 0) return nllPart;
+  // −Σ_c w_c·logp[i, c], zero at ignored targets. Its 'mean' divides by Σ w[y_i] with a weight but,
+  // without one, by all M rows, ignored ones included: PyTorch's smooth_loss.mean().
+  const smooth = (w ? logp.mul(w) : logp).sum(1).neg().mul(keep);
+  const smoothLoss = reduce(smooth.reshape(outShape), reduction, w ? weightSum : undefined);
+  return nllPart.mul(1 - eps).add(smoothLoss.mul(eps / c));
 }
 
 /**
@@ -127,8 +128,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   const probs = rows.t.to(logp.dtype);
   const q = eps > 0 ? probs.mul(1 - eps).add(eps / c) : probs;
   const w = classWeight('crossEntropy', options.weight, c, logp);
+  // 'mean' is over the rows (N·d…), not N·C: the default denominator of the reshaped terms.
   const terms = (w ? logp.mul(w) : logp).mul(q).sum(1).neg();
-  if (r === 'sum') return terms.sum();
-  if (r === 'mean') return terms.mean();
-  return terms.reshape(rows.outShape);
+  return reduce(terms.reshape(rows.outShape), r);
 }

@@ -1,5 +1,5 @@
 import { type Tensor, where } from '@tapegrad/core';
-import { type Reduction, reductionOf, requireFloat, requireSameShape } from './reduction.js';
+import { type Reduction, reduce, reductionOf, requireFloat, requireSameShape } from './reduction.js';
 
 /** Options of {@link klDiv}. */
 export interface KlDivOptions {
@@ -26,8 +26,7 @@ export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {})
     const tLogT = where(positive, t.mul(where(positive, t, 1).log()), 0);
     terms = tLogT.sub(t.mul(input));
   }
-  if (r === 'sum') return terms.sum();
-  if (r === 'mean') return terms.mean();
-  if (r === 'batchmean') return terms.sum().div(input.ndim === 0 ? 1 : input.shape[0]!);
-  return terms;
+  // batchmean is a mean over the batch axis only: sum / input.shape[0] (1 for a 0-d input)
+  if (r === 'batchmean') return reduce(terms, 'mean', input.shape[0] ?? 1);
+  return reduce(terms, r);
 }

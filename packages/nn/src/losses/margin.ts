@@ -1,6 +1,6 @@
-import { oneHot, TapegradError, type Tensor } from '@tapegrad/core';
-import { fmtShape, requireNumber } from '../util.js';
-import { type ReductionOptions, reductionOf } from './reduction.js';
+import { fmtShape, oneHot, TapegradError, type Tensor } from '@tapegrad/core';
+import { requireNumber } from '../util.js';
+import { type ReductionOptions, reduce, reductionOf } from './reduction.js';
 
 /** Options of {@link multiMarginLoss}; PyTorch's defaults. */
 export interface MultiMarginOptions extends ReductionOptions {
@@ -54,7 +54,5 @@ export function multiMarginLoss(input: Tensor, target: Tensor, options: MultiMar
     }
     terms = terms.mul(options.weight.to(x.dtype).indexSelect(0, t));
   }
-  if (r === 'sum') return terms.sum();
-  if (r === 'mean') return terms.mean();
-  return input.ndim === 1 ? terms.reshape([]) : terms;
+  return reduce(input.ndim === 1 ? terms.reshape([]) : terms, r);
 }

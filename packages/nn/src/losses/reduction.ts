@@ -1,5 +1,4 @@
-import { TapegradError, type Tensor } from '@tapegrad/core';
-import { fmtShape } from '../util.js';
+import { fmtShape, TapegradError, type Tensor } from '@tapegrad/core';
 
 /** How a loss combines per-element terms: their mean (default), their sum, or none (the terms). */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -25,10 +24,13 @@ export function reductionOf(
   return r;
 }
 
-/** Applies `'mean'` (over all elements), `'sum'` or `'none'`. */
-export function reduce(terms: Tensor, reduction: string): Tensor {
+/**
+ * Applies `'sum'`, `'none'` or `'mean'`: the sum divided by `denominator`, by default the number of
+ * elements. Losses whose mean is over something else (Σ of class weights, the batch size) pass it.
+ */
+export function reduce(terms: Tensor, reduction: string, denominator?: Tensor | number): Tensor {
   if (reduction === 'sum') return terms.sum();
-  if (reduction === 'mean') return terms.mean();
+  if (reduction === 'mean') return denominator === undefined ? terms.mean() : terms.sum().div(denominator);
   return terms;
 }
 

@@ -1,9 +1,12 @@
-/** Schedulers with closed forms in the step count t: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR. */
+/**
+ * StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR: PyTorch 1.13's recursive (chainable)
+ * forms, each scaling the group's current lr. Alone, each follows the closed form noted on it.
+ */
 import { TapegradError } from '@tapegrad/core';
 import { requireInt, requireNumber } from '../util.js';
 import { LRScheduler, type SchedulableOptimizer } from './scheduler.js';
 
-/** Decays the lr by `gamma` every `stepSize` steps: `lr₀·γ^⌊t/stepSize⌋`. */
+/** Multiplies the lr by `gamma` every `stepSize` steps; alone, `lr₀·γ^⌊t/stepSize⌋`. */
 export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
@@ -13,12 +16,12 @@ export class StepLR extends LRScheduler {
     this.gamma = requireNumber('StepLR', 'gamma', options.gamma ?? 0.1, 0);
     this.initialStep();
   }
-  protected lrAt(t: number, i: number): number {
-    return this.baseLrs[i]! * this.gamma ** Math.floor(t / this.stepSize);
+  protected nextLr(epoch: number, lr: number): number {
+    return epoch > 0 && epoch % this.stepSize === 0 ? lr * this.gamma : lr;
   }
 }
 
-/** Decays the lr by `gamma` at each milestone: `lr₀·γ^(milestones ≤ t)`. */
+/** Multiplies the lr by `gamma` at each milestone (twice for a milestone listed twice); alone, `lr₀·γ^(milestones ≤ t)`. */
 export class MultiStepLR extends LRScheduler {
   readonly milestones: number[];
   readonly gamma: number;
@@ -35,12 +38,13 @@ export class MultiStepLR extends LRScheduler {
     this.gamma = requireNumber('MultiStepLR', 'gamma', options.gamma ?? 0.1, 0);
     this.initialStep();
   }
-  protected lrAt(t: number, i: number): number {
-    return this.baseLrs[i]! * this.gamma ** this.milestones.filter((m) => m <= t).length;
+  protected nextLr(epoch: number, lr: number): number {
+    const hits = this.milestones.filter((m) => m === epoch).length;
+    return hits === 0 ? lr : lr * this.gamma ** hits;
   }
 }
 
-/** Decays the lr by `gamma` every step: `lr₀·γ^t`. */
+/** Multiplies the lr by `gamma` every step; alone, `lr₀·γ^t`. */
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: SchedulableOptimizer, options: { gamma: number }) {
@@ -48,14 +52,15 @@ export class ExponentialLR extends LRScheduler {
     this.gamma = requireNumber('ExponentialLR', 'gamma', options?.gamma, 0);
     this.initialStep();
   }
-  protected lrAt(t: number, i: number): number {
-    return this.baseLrs[i]! * this.gamma ** t;
+  protected nextLr(epoch: number, lr: number): number {
+    return epoch === 0 ? lr : lr * this.gamma;
   }
 }
 
 /**
- * Cosine annealing from lr₀ to `etaMin` over `tMax` steps: `ηmin + (lr₀ − ηmin)(1 + cos(πt/tMax))/2`.
- * Past `tMax` it follows the cosine back up, as PyTorch (no restart, no clamp).
+ * Cosine annealing from lr₀ to `etaMin` over `tMax` steps; alone,
+ * `ηmin + (lr₀ − ηmin)(1 + cos(πt/tMax))/2`. Past `tMax` it follows the cosine back up, as PyTorch
+ * (no restart, no clamp). Each step rescales the current lr's distance to `etaMin`.
  */
 export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
@@ -66,14 +71,24 @@ export class CosineAnnealingLR extends LRScheduler {
     this.etaMin = requireNumber('CosineAnnealingLR', 'etaMin', options.etaMin ?? 0, 0);
     this.initialStep();
   }
-  protected lrAt(t: number, i: number): number {
-    return this.etaMin + ((this.baseLrs[i]! - this.etaMin) * (1 + Math.cos((Math.PI * t) / this.tMax))) / 2;
+  protected nextLr(epoch: number, lr: number, i: number): number {
+    if (epoch === 0) return lr;
+    const { tMax, etaMin } = this;
+    // At the trough (epoch − 1 ≡ tMax mod 2·tMax) the ratio below is 0/0, so PyTorch adds the
+    // first step's rise instead. JS's % keeps the dividend's sign, but a multiple of 2·tMax still
+    // gives (±)0, so the test matches Python's floored %.
+    if ((epoch - 1 - tMax) % (2 * tMax) === 0) {
+      return lr + ((this.baseLrs[i]! - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2;
+    }
+    const ratio = (1 + Math.cos((Math.PI * epoch) / tMax)) / (1 + Math.cos((Math.PI * (epoch - 1)) / tMax));
+    return ratio * (lr - etaMin) + etaMin;
   }
 }
 
 /**
  * Scales the lr linearly from `startFactor` (applied at construction) to `endFactor` over
- * `totalIters` steps, then holds it.
+ * `totalIters` steps, then holds it; each step multiplies the current lr by the ratio of
+ * consecutive factors.
  */
 export class LinearLR extends LRScheduler {
   readonly startFactor: number;
@@ -95,10 +110,11 @@ export class LinearLR extends LRScheduler {
     this.totalIters = requireInt('LinearLR', 'totalIters', options.totalIters ?? 5);
     this.initialStep();
   }
-  protected lrAt(t: number, i: number): number {
-    const f =
-      this.startFactor +
-      ((this.endFactor - this.startFactor) * Math.min(t, this.totalIters)) / this.totalIters;
-    return this.baseLrs[i]! * f;
+  protected nextLr(epoch: number, lr: number): number {
+    const { startFactor: s, endFactor: e, totalIters: n } = this;
+    if (epoch === 0) return lr * s;
+    if (epoch > n) return lr;
+    // factor(t)/factor(t−1) with factor(t) = s + (e − s)·t/n, multiplied out by n
+    return lr * (1 + (e - s) / (n * s + (epoch - 1) * (e - s)));
   }
 }

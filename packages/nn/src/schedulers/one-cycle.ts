@@ -100,6 +100,8 @@ export class OneCycleLR extends LRScheduler {
       const max = requireNumber('OneCycleLR', 'maxLr', m, 0);
       return { initial: max / div, max, min: max / div / finalDiv, baseM, maxM };
     });
+    // as PyTorch, the schedule replaces the optimizer's lr, so it also replaces initialLr
+    this.setInitialLrs(this.#anchors.map((a) => a.initial!));
     this.initialStep();
   }
 
@@ -120,7 +122,8 @@ export class OneCycleLR extends LRScheduler {
     throw new TapegradError('OneCycleLR', 'has no phases.');
   }
 
-  protected lrAt(t: number, i: number): number {
+  /** Computed from the schedule alone (the current lr is ignored), as PyTorch's OneCycleLR. */
+  protected nextLr(t: number, _lr: number, i: number): number {
     const [phase, pct] = this.#locate(t);
     const a = this.#anchors[i]!;
     if (this.cycleMomentum) {
