@@ -1,6 +1,8 @@
 /** Creating tensors: from nested arrays or typed arrays, filled, ranges, identity, random. */
+
 import { allocate, type DType, dtypeOf, type TypedArray } from './dtype.js';
 import { TapegradError } from './errors.js';
+import { fillArange, fillEye, fillLinspace } from './kernels/fill.js';
 import { type Generator, getDefaultGenerator } from './random.js';
 import { checkShape, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
@@ -123,7 +125,7 @@ export function arange(start: number, stop?: number, step = 1, options: TensorOp
     throw new TapegradError('arange', `step must be a non-zero finite number, got ${step}.`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const data = allocate(options.dtype ?? 'float32', n);
-  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  fillArange(data, start, step);
   return finish(new Tensor(data, [n], options.dtype ?? 'float32'), options);
 }
 
@@ -132,14 +134,14 @@ export function linspace(start: number, end: number, steps: number, options: Ten
   if (!Number.isInteger(steps) || steps < 0)
     throw new TapegradError('linspace', `steps must be a non-negative integer, got ${steps}.`);
   const data = allocate(options.dtype ?? 'float32', steps);
-  for (let i = 0; i < steps; i++) data[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
+  fillLinspace(data, start, end);
   return finish(new Tensor(data, [steps], options.dtype ?? 'float32'), options);
 }
 
 /** The `n × m` identity (m defaults to n). */
 export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
   const t = zeros([n, m], { ...options, requiresGrad: false });
-  for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
+  fillEye(t.data, n, m);
   return finish(t, options);
 }
 
@@ -178,6 +180,6 @@ export function randint(
   const dtype = options.dtype ?? 'int32';
   const data = allocate(dtype, sizeOf(checkShape('randint', shape)));
   const gen = options.generator ?? getDefaultGenerator();
-  for (let i = 0; i < data.length; i++) data[i] = gen.int(low, high);
+  gen.fillInt(data, low, high);
   return finish(new Tensor(data, [...shape], dtype), options);
 }

@@ -40,3 +40,8 @@ export function assign(out: Arr, x: Arr): void {
   if (x.length === 1) out.fill(x[0]!);
   else out.set(x);
 }
+
+/** `out /= d` for a single number `d`. */
+export function divideBy(out: Arr, d: number): void {
+  for (let i = 0; i < out.length; i++) out[i] = out[i]! / d;
+}

@@ -1,4 +1,4 @@
-import { TapegradError } from './errors.js';
+import { TapegradError } from '../errors.js';
 
 /**
  * A seedable pseudo-random stream (xoshiro128**, seeded through splitmix32). Every random
@@ -86,6 +86,11 @@ export class Generator {
     for (let i = 0; i < out.length; i++) out[i] = mean + std * this.normal();
   }
 
+  /** Fills `out` with uniform integers in [low, high). */
+  fillInt(out: Float32Array | Float64Array | Int32Array, low: number, high: number): void {
+    for (let i = 0; i < out.length; i++) out[i] = this.int(low, high);
+  }
+
   /** A random permutation of 0..n−1 (Fisher–Yates). */
   permutation(n: number): Int32Array {
     const p = new Int32Array(n);
@@ -101,14 +106,3 @@ export class Generator {
 }
 
 const rotl = (x: number, k: number) => ((x << k) | (x >>> (32 - k))) >>> 0;
-
-let defaultGenerator = new Generator(0);
-
-/** The stream used when no `generator` is passed. */
-export const getDefaultGenerator = (): Generator => defaultGenerator;
-
-/** Reseeds the default stream, so runs repeat exactly (as `torch.manual_seed`). */
-export function manualSeed(seed: number): Generator {
-  defaultGenerator = new Generator(seed);
-  return defaultGenerator;
-}

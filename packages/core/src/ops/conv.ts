@@ -6,6 +6,7 @@
 
 import { allocate } from '../dtype.js';
 import { fmtShape, TapegradError } from '../errors.js';
+import { addInto } from '../kernels/binary.js';
 import { type ConvGeometry, col2im, im2col, maxPool2d as poolKernel } from '../kernels/conv.js';
 import { matmul } from '../kernels/matmul.js';
 import { record } from '../record.js';
@@ -172,7 +173,7 @@ function convWeightGrad(x: Tensor, gy: Tensor, wShape: readonly number[], g: Con
       for (let b = 0; b < n; b++) {
         im2col(a!.data as Float64Array, b, g, cols);
         matmul(dy!.data as Float64Array, b * o * plane, cols, 0, part, 0, o, ckk, plane, false, true);
-        for (let i = 0; i < part.length; i++) dw.data[i] = dw.data[i]! + part[i]!;
+        addInto(dw.data, part);
       }
       return dw;
     },

@@ -1,6 +1,8 @@
 /** Reductions with `(axis?, keepdims = false)`: axis undefined means all axes; negative axes work. */
+
 import { arange } from '../creation.js';
 import { TapegradError } from '../errors.js';
+import { divideBy } from '../kernels/inplace.js';
 import { argReduceAxis, type ReduceOp, reduceAxis } from '../kernels/reduce.js';
 import { record } from '../record.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
@@ -71,7 +73,7 @@ export function mean(x: Tensor, axis?: Axis, keepdims = false): Tensor {
     [x],
     ([a]) => {
       const out = reduceForward('sum', axes, keepdims ? keep : drop)([a!]);
-      for (let i = 0; i < out.data.length; i++) out.data[i] = out.data[i]! / count;
+      divideBy(out.data, count);
       return out;
     },
     (g) => [expand(reshape(g, keep), x.shape).div(count)],

@@ -1,5 +1,7 @@
 /** Shape and indexing ops, each a table of flat positions fed to `take` (gradient: scatter-add). */
+
 import { fmtShape, TapegradError } from '../errors.js';
+import { fillOneHot, wrapIndices } from '../kernels/fill.js';
 import * as k from '../kernels/indexing.js';
 import { record } from '../record.js';
 import { normalizeAxes, normalizeAxis, sizeOf, stridesOf } from '../shape.js';
@@ -165,15 +167,14 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
     throw new TapegradError('indexSelect', `index must be 1-D, got shape ${fmtShape(index.shape)}.`);
   const a = normalizeAxis('indexSelect', axis, x.ndim);
   const n = x.shape[a]!;
-  const idx = Int32Array.from(index.data, (v) => {
-    if (v < -n || v >= n) {
-      throw new TapegradError(
-        'indexSelect',
-        `index ${v} is out of range for axis ${axis} of size ${n} (shape ${fmtShape(x.shape)}).`,
-      );
-    }
-    return v < 0 ? v + n : v;
-  });
+  const idx = new Int32Array(index.size);
+  const bad = wrapIndices(index.data, n, idx);
+  if (bad !== undefined) {
+    throw new TapegradError(
+      'indexSelect',
+      `index ${bad} is out of range for axis ${axis} of size ${n} (shape ${fmtShape(x.shape)}).`,
+    );
+  }
   const shape = x.shape.map((d, i) => (i === a ? idx.length : d));
   const outer = sizeOf(x.shape.slice(0, a));
   const inner = sizeOf(x.shape.slice(a + 1));
@@ -272,14 +273,12 @@ export function oneHot(
     throw new TapegradError('oneHot', `numClasses must be a positive integer, got ${numClasses}.`);
   }
   const out = emptyTensor([...indices.shape, numClasses], options.dtype ?? 'float32');
-  indices.data.forEach((c, i) => {
-    if (c < 0 || c >= numClasses) {
-      throw new TapegradError(
-        'oneHot',
-        `class index ${c} (at flat position ${i}) is out of range for ${numClasses} classes.`,
-      );
-    }
-    out.data[i * numClasses + c] = 1;
-  });
+  const bad = fillOneHot(indices.data, numClasses, out.data);
+  if (bad >= 0) {
+    throw new TapegradError(
+      'oneHot',
+      `class index ${indices.data[bad]} (at flat position ${bad}) is out of range for ${numClasses} classes.`,
+    );
+  }
   return out;
 }
