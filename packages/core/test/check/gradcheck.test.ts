@@ -72,7 +72,8 @@ describe('gradcheck passes correct ops', () => {
   });
 
   it('property: random elementwise chains of random shapes pass', () => {
-    const unary = ['tanh', 'sigmoid', 'sin', 'exp', 'softplus'] as const;
+    // Bounded ops only: nested exp grows so fast that no finite difference at eps 1e-6 can follow it.
+    const unary = ['tanh', 'sigmoid', 'sin', 'cos', 'softplus'] as const;
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 0, maxLength: 3 }),
