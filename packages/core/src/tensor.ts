@@ -28,20 +28,29 @@ export type NestedArray = number | NestedArray[];
 export class Tensor implements TapeNode {
   /** The elements, row-major. Writing to it directly bypasses version tracking. */
   readonly data: TypedArray;
+  /** Size of each axis; `[]` for a 0-d tensor. */
   readonly shape: readonly number[];
+  /** Element type: `'float32'`, `'float64'` or `'int32'`. */
   readonly dtype: DType;
+  /** Whether gradients flow to this tensor; set on leaves with `requiresGrad_()` or at creation. */
   requiresGrad = false;
   /** Accumulated gradient after `backward()`: a tensor of this shape, or `null` if none reached it. */
   grad: Tensor | null = null;
   /** A name shown by `explainGradient`, `toDot` and the verification reports. */
   label: string | undefined;
+  /** Creation order on the tape (see `TapeNode.seq`). */
   readonly seq = nextSeq();
   /** The op that produced this tensor (`'leaf'` for leaves). */
   op = 'leaf';
+  /** The op's inputs on the tape (empty for leaves and once the graph is released). */
   parents: readonly Tensor[] = [];
+  /** Maps this tensor's gradient to its parents' gradients; `null` for leaves. */
   backwardFn: ((g: Tensor) => readonly (Tensor | null)[]) | null = null;
+  /** Set by `retainGrad()`: keep this intermediate's gradient in `.grad`. */
   retainsGrad = false;
+  /** Set when `backward()` freed this node's closure (see `retainGraph`). */
   released = false;
+  /** Where the op was called, recorded under `detectAnomaly` only. */
   createdAt: string | undefined;
   /** Shared by tensors viewing the same buffer (`detach()`), so an update through either counts. */
   private versionCounter = { value: 0 };

@@ -21,9 +21,18 @@ function checkTarget(op: string, t: Tensor): void {
 
 /** `other` as data of `t`'s dtype, broadcast to `t`'s shape (a single element stays single). */
 function operand(op: string, t: Tensor, other: Tensor | number): Tensor {
+  if (
+    t.dtype === 'int32' &&
+    (typeof other === 'number' ? !Number.isInteger(other) : other.dtype !== 'int32')
+  ) {
+    throw new TapegradError(
+      op,
+      `cannot update an int32 tensor in place with a float operand; convert it with .float() first.`,
+    );
+  }
   if (typeof other === 'number') return Tensor.fromNumber(other, t.dtype);
   const o = other.dtype === t.dtype ? other : cast(other, t.dtype);
-  if (o.size === 1 || sameShape(o.shape, t.shape)) return o;
+  if (sameShape(o.shape, t.shape) || (o.size === 1 && o.ndim <= t.ndim)) return o;
   try {
     return expand(o, t.shape);
   } catch {

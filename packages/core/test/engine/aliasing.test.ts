@@ -67,3 +67,15 @@ describe('in-place updates of saved tensors are caught', () => {
     expect(() => e.sum().backward()).toThrow(/exp.*modified in place/s);
   });
 });
+
+describe('in-place operands must fit the target', () => {
+  it('rejects an operand whose rank exceeds the target’s, and float data into an int32 target', () => {
+    const t = tensor([1, 2, 3]);
+    expect(() => t.add_(tensor([[[1]]]))).toThrow(/add_/);
+    expect(() => t.add_(tensor([1, 2]))).toThrow(/cannot broadcast shape \[2\]/);
+    expect(t.add_(tensor([1])).toArray()).toEqual([2, 3, 4]);
+    const i = tensor([1, 2], { dtype: 'int32' });
+    expect(() => i.add_(0.5)).toThrow(/int32/);
+    expect(i.add_(2).toArray()).toEqual([3, 4]);
+  });
+});
