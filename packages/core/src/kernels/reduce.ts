@@ -5,17 +5,17 @@ type Arr = Float32Array | Float64Array | Int32Array;
 
 /** `out[o, i] = OP_k x[o, k, i]` for a tensor viewed as `[outer, n, inner]`. */
 export function reduceAxis(op: ReduceOp, x: Arr, outer: number, n: number, inner: number, out: Arr): void {
+  if (op === 'sum') {
+    sumAxis(x, outer, n, inner, out);
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
     const ob = o * inner;
-    for (let i = 0; i < inner; i++)
-      out[ob + i] = op === 'sum' ? 0 : op === 'prod' ? 1 : op === 'max' ? -Infinity : Infinity;
+    for (let i = 0; i < inner; i++) out[ob + i] = op === 'prod' ? 1 : op === 'max' ? -Infinity : Infinity;
     for (let k = 0; k < n; k++) {
       const row = base + k * inner;
       switch (op) {
-        case 'sum':
-          for (let i = 0; i < inner; i++) out[ob + i] = out[ob + i]! + x[row + i]!;
-          break;
         case 'prod':
           for (let i = 0; i < inner; i++) out[ob + i] = out[ob + i]! * x[row + i]!;
           break;
@@ -33,6 +33,23 @@ export function reduceAxis(op: ReduceOp, x: Arr, outer: number, n: number, inner
           break;
       }
     }
+  }
+}
+
+/**
+ * Sums accumulate in float64 whatever the output dtype: a float32 running sum of millions of
+ * terms (a mean over a dataset) drifts by percents once the sum dwarfs each term.
+ */
+function sumAxis(x: Arr, outer: number, n: number, inner: number, out: Arr): void {
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * n * inner;
+    acc.fill(0);
+    for (let k = 0; k < n; k++) {
+      const row = base + k * inner;
+      for (let i = 0; i < inner; i++) acc[i] = acc[i]! + x[row + i]!;
+    }
+    out.set(acc, o * inner);
   }
 }
 

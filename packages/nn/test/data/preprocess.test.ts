@@ -1,4 +1,4 @@
-import { Generator, randn, TapegradError, type Tensor, tensor } from '@tapegrad/core';
+import { Generator, rand, randn, TapegradError, type Tensor, tensor } from '@tapegrad/core';
 import { MinMaxScaler, Standardizer, Whitener } from '@tapegrad/nn';
 import { describe, expect, it } from 'vitest';
 
@@ -131,6 +131,18 @@ describe('Standardizer', () => {
     ]);
     expect(xTest.toArray()).toEqual(before);
     expectRows(s.inverseTransform(zTest), before as number[][]);
+  });
+
+  it('keeps float32 statistics accurate over millions of samples', () => {
+    const x = rand([2_000_000, 1], { generator: new Generator(12) });
+    let sum = 0;
+    for (const v of x.data) sum += v;
+    const mean = sum / x.size;
+    let squares = 0;
+    for (const v of x.data) squares += (v - mean) ** 2;
+    const s = new Standardizer().fit(x);
+    expect(Math.abs(s.mean!.item() - mean)).toBeLessThan(1e-6);
+    expect(Math.abs(s.std!.item() - Math.sqrt(squares / x.size))).toBeLessThan(1e-6);
   });
 
   it('standardizes with one global mean and std when perFeature is false', () => {
