@@ -457,6 +457,10 @@ export class Tensor implements TapeNode {
   fill_(value: number): this {
     return inplace.copy_(this, value);
   }
+  /** `this = √this` in place. */
+  sqrt_(): this {
+    return inplace.sqrt_(this);
+  }
   /** Fills with zeros. */
   zero_(): this {
     return inplace.copy_(this, 0);

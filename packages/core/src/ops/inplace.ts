@@ -3,9 +3,11 @@
  * bumps the tensor's version so a backward that saved the old value throws instead of returning
  * a wrong gradient.
  */
+
 import { fmtShape, TapegradError } from '../errors.js';
 import { isGradEnabled } from '../grad-mode.js';
 import * as k from '../kernels/inplace.js';
+import { unary } from '../kernels/unary.js';
 import { sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { cast, expand } from './shape-core.js';
@@ -100,6 +102,14 @@ export function addcdiv_<T extends Tensor>(t: T, a: Tensor, b: Tensor, value: nu
 export function copy_<T extends Tensor>(t: T, source: Tensor | number): T {
   checkTarget('copy_', t);
   k.assign(t.data, operand('copy_', t, source).data);
+  t.version++;
+  return t;
+}
+
+/** `t = √t` elementwise. */
+export function sqrt_<T extends Tensor>(t: T): T {
+  checkTarget('sqrt_', t);
+  unary('sqrt', t.data, t.data);
   t.version++;
   return t;
 }

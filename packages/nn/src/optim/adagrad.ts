@@ -55,6 +55,6 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
     if (g.weightDecay !== 0) d = d.add(p.mul(g.weightDecay));
     const clr = g.lr / (1 + (s.step - 1) * g.lrDecay);
     s.sum.addcmul_(d, d, 1);
-    p.addcdiv_(d, s.sum.sqrt().add_(g.eps), -clr);
+    p.addcdiv_(d, this.scratch(p).copy_(s.sum).sqrt_().add_(g.eps), -clr);
   }
 }

@@ -56,7 +56,7 @@ abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
       s.maxExpAvgSq.copy_(s.maxExpAvgSq.maximum(s.expAvgSq));
       second = s.maxExpAvgSq;
     }
-    const denom = second.sqrt().div_(bias2Sqrt).add_(g.eps);
+    const denom = this.scratch(p).copy_(second).sqrt_().div_(bias2Sqrt).add_(g.eps);
     p.addcdiv_(s.expAvg, denom, -g.lr / bias1);
   }
 }

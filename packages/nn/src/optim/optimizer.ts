@@ -1,4 +1,4 @@
-import { enableGrad, noGrad, TapegradError, Tensor } from '@tapegrad/core';
+import { enableGrad, noGrad, TapegradError, Tensor, zerosLike } from '@tapegrad/core';
 import { type TensorJSON, tensorFromJSON, tensorToJSON } from '../parameter.js';
 
 /** A parameter group: its tensors and its own options (`lr` is read at every step, so it is live). */
@@ -30,6 +30,8 @@ export abstract class Optimizer<O extends { lr: number }, S extends OptimizerSta
   readonly state = new Map<Tensor, S>();
   /** The optimizer's name, for error messages. */
   readonly name: string;
+  /** Reused per-parameter buffers for an update's temporaries; not part of the state. */
+  private readonly scratchBuffers = new WeakMap<Tensor, Tensor>();
 
   protected constructor(name: string, params: ParamsInput<O>, defaults: O) {
     this.name = name;
@@ -115,6 +117,19 @@ export abstract class Optimizer<O extends { lr: number }, S extends OptimizerSta
       }
     });
     return loss;
+  }
+
+  /**
+   * A buffer shaped like `p` for temporaries of its update (e.g. the denominator √v + ε), reused
+   * across steps: filling an existing array is far cheaper than allocating a fresh one per step.
+   */
+  protected scratch(p: Tensor): Tensor {
+    let buffer = this.scratchBuffers.get(p);
+    if (buffer === undefined) {
+      buffer = zerosLike(p);
+      this.scratchBuffers.set(p, buffer);
+    }
+    return buffer;
   }
 
   /** Fresh state for a parameter on its first step. */

@@ -57,8 +57,8 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
     if (g.centered) {
       s.gradAvg ??= zerosLike(p);
       s.gradAvg.mul_(g.alpha).add_(d, 1 - g.alpha);
-      avg = s.squareAvg.sub(s.gradAvg.square()).sqrt().add_(g.eps);
-    } else avg = s.squareAvg.sqrt().add_(g.eps);
+      avg = this.scratch(p).copy_(s.squareAvg).addcmul_(s.gradAvg, s.gradAvg, -1).sqrt_().add_(g.eps);
+    } else avg = this.scratch(p).copy_(s.squareAvg).sqrt_().add_(g.eps);
     if (g.momentum > 0) {
       s.momentumBuffer ??= zerosLike(p);
       s.momentumBuffer.mul_(g.momentum).addcdiv_(d, avg, 1);
