@@ -78,4 +78,14 @@ describe('in-place operands must fit the target', () => {
     expect(() => i.add_(0.5)).toThrow(/int32/);
     expect(i.add_(2).toArray()).toEqual([3, 4]);
   });
+
+  it('sqrt_ takes the root in place, bumps the version, and refuses a tensor that requires grad while recording', () => {
+    const t = tensor([4, 9], { dtype: 'float64' });
+    const before = t.version;
+    expect(t.sqrt_().toArray()).toEqual([2, 3]);
+    expect(t.version).toBe(before + 1);
+    const p = tensor([4], { requiresGrad: true });
+    expect(() => p.sqrt_()).toThrow(/sqrt_.*noGrad/s);
+    expect(noGrad(() => p.sqrt_()).toArray()).toEqual([2]);
+  });
 });
