@@ -10,11 +10,6 @@ import {
   BYTES_PER_NODE,
   CONST_LEFT,
   type CustomNode,
-  F_AUX,
-  F_D0,
-  F_D1,
-  F_GRAD,
-  F_STRIDE,
   leafSegmentWithRoom,
   NO_PARENT,
   nodeKey,
@@ -62,17 +57,17 @@ export class Scalar {
 
   /** The value. Writing it does not change derivatives already recorded from the old value. */
   get value(): number {
-    return this.seg.f64[this.at * F_STRIDE]!;
+    return this.seg.value[this.at]!;
   }
   set value(v: number) {
-    this.seg.f64[this.at * F_STRIDE] = v;
+    this.seg.value[this.at] = v;
   }
   /** Accumulated d(output)/d(this) after `backward()`; 0 until then. */
   get grad(): number {
-    return this.seg.f64[this.at * F_STRIDE + F_GRAD]!;
+    return this.seg.gradientOf(this.at);
   }
   set grad(v: number) {
-    this.seg.f64[this.at * F_STRIDE + F_GRAD] = v;
+    this.seg.setGradient(this.at, v);
   }
   /** A name shown by `explainGradient`, `toDot` and the verification reports. */
   get label(): string | undefined {
@@ -362,7 +357,7 @@ const requires = (x: Scalar): boolean => (x.seg.flags[x.at]! & REQUIRES_GRAD) !=
 function unrecorded(code: number, value: number): Scalar {
   const seg = leafSegmentWithRoom();
   const at = seg.count++;
-  seg.f64[at * F_STRIDE] = value;
+  seg.value[at] = value;
   seg.ops[at] = code;
   return new Scalar(seg, at);
 }
@@ -371,7 +366,7 @@ function unrecorded(code: number, value: number): Scalar {
 function recordedSlot(code: number, value: number, flags: number): Scalar {
   const seg = opSegmentWithRoom();
   const at = seg.count++;
-  seg.f64[at * F_STRIDE] = value;
+  seg.value[at] = value;
   seg.ops[at] = code;
   seg.flags[at] = RECORDED | REQUIRES_GRAD | flags;
   if (isAnomalyEnabled()) (seg.createdAt ??= new Map()).set(at, creationSite() ?? '(unknown)');
@@ -386,10 +381,9 @@ function unary(op: UnaryEntry, x: Scalar, p = 0, q = 0): Scalar {
   if (!requires(x) || !isGradEnabled()) return unrecorded(op.code, value);
   const out = recordedSlot(op.code, value, P0_GRAD);
   const { seg, at } = out;
-  const base = at * F_STRIDE;
-  seg.f64[base + F_D0] = op.rule.grad(NUMBERS, xv, value, p, q);
-  seg.f64[base + F_D1] = q;
-  seg.f64[base + F_AUX] = p;
+  seg.d0[at] = op.rule.grad(NUMBERS, xv, value, p, q);
+  seg.d1[at] = q;
+  seg.aux[at] = p;
   seg.parents[2 * at] = seg.link(x.seg, x.at);
   seg.parents[2 * at + 1] = NO_PARENT;
   return out;
@@ -407,20 +401,19 @@ function binary(op: BinaryEntry, a: Scalar | number, b: Scalar | number): Scalar
   const flags = (ga ? P0_GRAD : 0) | (gb ? P1_GRAD : 0) | (typeof a === 'number' ? CONST_LEFT : 0);
   const out = recordedSlot(op.code, value, flags);
   const { seg, at } = out;
-  const base = at * F_STRIDE;
   if (typeof a === 'number') {
     seg.parents[2 * at] = NO_PARENT;
-    seg.f64[base + F_AUX] = a;
+    seg.aux[at] = a;
   } else {
     seg.parents[2 * at] = seg.link(a.seg, a.at);
-    if (ga) seg.f64[base + F_D0] = op.rule.grad(NUMBERS, av, bv, value, 0);
+    if (ga) seg.d0[at] = op.rule.grad(NUMBERS, av, bv, value, 0);
   }
   if (typeof b === 'number') {
     seg.parents[2 * at + 1] = NO_PARENT;
-    seg.f64[base + F_AUX] = b;
+    seg.aux[at] = b;
   } else {
     seg.parents[2 * at + 1] = seg.link(b.seg, b.at);
-    if (gb) seg.f64[base + F_D1] = op.rule.grad(NUMBERS, av, bv, value, 1);
+    if (gb) seg.d1[at] = op.rule.grad(NUMBERS, av, bv, value, 1);
   }
   return out;
 }
@@ -529,13 +522,12 @@ export function scalarPullback(x: Scalar, g: number): [Scalar, number][] {
     });
   }
   const out: [Scalar, number][] = [];
-  const base = at * F_STRIDE;
-  for (const [k, bit, field] of [
-    [0, P0_GRAD, F_D0],
-    [1, P1_GRAD, F_D1],
+  for (const [k, bit, partials] of [
+    [0, P0_GRAD, seg.d0],
+    [1, P1_GRAD, seg.d1],
   ] as const) {
     const p = (flag & bit) !== 0 ? parentOf(seg, at, k) : null;
-    if (p !== null) out.push([new Scalar(p.seg, p.at), g * seg.f64[base + field]!]);
+    if (p !== null) out.push([new Scalar(p.seg, p.at), g * partials[at]!]);
   }
   return out;
 }
@@ -548,7 +540,7 @@ export function scalarGradientsReadOnly(root: Scalar, inputs: readonly Scalar[])
 /** @internal The identity a transform records on a traced argument, so gradients pass through it. */
 export function scalarInput(x: Scalar): Scalar {
   const out = recordedSlot(INPUT, x.value, P0_GRAD);
-  out.seg.f64[out.at * F_STRIDE + F_D0] = 1;
+  out.seg.d0[out.at] = 1;
   out.seg.parents[2 * out.at] = out.seg.link(x.seg, x.at);
   out.seg.parents[2 * out.at + 1] = NO_PARENT;
   return out;

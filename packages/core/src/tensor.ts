@@ -133,6 +133,14 @@ export class Tensor implements TapeNode<Tensor> {
   log(): Tensor {
     return ew.log(this);
   }
+  /** log(1 + this), accurate near 0. */
+  log1p(): Tensor {
+    return ew.log1p(this);
+  }
+  /** e^this − 1, accurate near 0. */
+  expm1(): Tensor {
+    return ew.expm1(this);
+  }
   /** Square root. */
   sqrt(): Tensor {
     return ew.sqrt(this);
@@ -156,6 +164,10 @@ export class Tensor implements TapeNode<Tensor> {
   /** Hyperbolic tangent. */
   tanh(): Tensor {
     return ew.tanh(this);
+  }
+  /** The error function. */
+  erf(): Tensor {
+    return ew.erf(this);
   }
   /** Logistic sigmoid, overflow-free. */
   sigmoid(): Tensor {

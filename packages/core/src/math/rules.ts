@@ -168,14 +168,20 @@ export const BINARY_RULES: { readonly [K in BinaryOp]: BinaryRule & { readonly n
     value: (a, b) => a / b,
     grad: (A, a, b, _out, wrt) => (wrt === 0 ? A.div(1, b) : A.neg(A.div(a, A.mul(b, b)))),
   },
-  // d(aᵇ) = (b·aᵇ⁻¹, aᵇ·ln a), with 0 where the formulas would give 0·∞: b = 0, resp. a = 0 ≤ b
+  // d(aᵇ) = (b·aᵇ⁻¹, aᵇ·ln a), with 0 where the formulas would give 0·∞: b = 0, resp. a = 0 ≤ b.
+  // The branch not taken is evaluated at a harmless point (aᵇ⁻¹ at b = 1, ln at 1), so that
+  // differentiating the rule again gives 0 there too, not 0·∞ = NaN.
   pow: {
     name: 'pow',
     value: (a, b) => a ** b,
-    grad: (A, a, b, out, wrt) =>
-      wrt === 0
-        ? A.where(A.eq(b, 0), 0, A.mul(b, A.pow(a, A.sub(b, 1))))
-        : A.where(A.mul(A.eq(a, 0), A.ge(b, 0)), 0, A.mul(out, A.log(a))),
+    grad: (A, a, b, out, wrt) => {
+      if (wrt === 0) {
+        const constant = A.eq(b, 0);
+        return A.where(constant, 0, A.mul(b, A.pow(a, A.where(constant, 1, A.sub(b, 1)))));
+      }
+      const flat = A.mul(A.eq(a, 0), A.ge(b, 0));
+      return A.where(flat, 0, A.mul(out, A.log(A.where(flat, 1, a))));
+    },
   },
   // d max(a, b): the larger input takes it all, a tie splits it (PyTorch's rule; NaN passes to both)
   maximum: {

@@ -10,19 +10,7 @@ import { isAnomalyEnabled } from '../grad-mode.js';
 import type { Algebra, Value } from '../math/algebra.js';
 import { constantIsLeft, type NodeRef, nodeOpName, parentOf, secondBackward } from './backward.js';
 import { binaryRuleOf, CUSTOM, INPUT, isUnaryCode, unaryRuleOf } from './ops.js';
-import {
-  F_AUX,
-  F_D1,
-  F_GRAD,
-  F_STRIDE,
-  nodeKey,
-  P0_GRAD,
-  P1_GRAD,
-  RELEASED,
-  REQUIRES_GRAD,
-  RETAINS_GRAD,
-  type Segment,
-} from './segment.js';
+import { nodeKey, P0_GRAD, P1_GRAD, RELEASED, REQUIRES_GRAD, RETAINS_GRAD, type Segment } from './segment.js';
 
 /** What the pass needs from the Scalar class, handed in so this module does not import it. */
 export interface ScalarKit<S> {
@@ -72,7 +60,7 @@ export function backwardRecorded<S>(
       continue;
     }
     if ((flag & RETAINS_GRAD) !== 0 && !inputKeys)
-      n.seg.f64[n.at * F_STRIDE + F_GRAD] = n.seg.f64[n.at * F_STRIDE + F_GRAD]! + kit.valueOf(g);
+      n.seg.setGradient(n.at, n.seg.gradientOf(n.at) + kit.valueOf(g));
     if (!options.retainGraph && !inputKeys) n.seg.flags[n.at] = flag | RELEASED;
     for (const [parent, contribution] of contributions(n, g, kit)) {
       if (isAnomalyEnabled() && !Number.isFinite(kit.valueOf(contribution))) {
@@ -91,7 +79,7 @@ export function backwardRecorded<S>(
     if (g === undefined) continue;
     if (inputKeys) {
       if (inputKeys.has(key)) results.set(key, g);
-    } else n.seg.f64[n.at * F_STRIDE + F_GRAD] = n.seg.f64[n.at * F_STRIDE + F_GRAD]! + kit.valueOf(g);
+    } else n.seg.setGradient(n.at, n.seg.gradientOf(n.at) + kit.valueOf(g));
   }
   return options.inputs ? options.inputs.map((n) => results.get(nodeKey(n.seg, n.at)) ?? null) : [];
 }
@@ -114,17 +102,15 @@ function contributions<S>(n: NodeRef, g: S, kit: ScalarKit<S>): [NodeRef, S][] {
   const flag = seg.flags[at]!;
   const p0 = parentOf(seg, at, 0);
   if (code === INPUT) return [[p0!, g]];
-  const f = seg.f64;
-  const base = at * F_STRIDE;
   const self = kit.handle(seg, at);
   const times = (partial: Value<S>): S => (partial === 1 ? g : (A.mul(g, partial) as S));
   if (isUnaryCode(code)) {
     const x = kit.handle(p0!.seg, p0!.at);
-    out.push([p0!, times(unaryRuleOf(code).grad(A, x, self, f[base + F_AUX]!, f[base + F_D1]!))]);
+    out.push([p0!, times(unaryRuleOf(code).grad(A, x, self, seg.aux[at]!, seg.d1[at]!))]);
     return out;
   }
   const p1 = parentOf(seg, at, 1);
-  const constant = f[base + F_AUX]!;
+  const constant = seg.aux[at]!;
   const left = constantIsLeft(seg, at);
   const a: Value<S> = left || p0 === null ? constant : kit.handle(p0.seg, p0.at);
   const b: Value<S> = p1 === null ? constant : kit.handle(p1.seg, p1.at);

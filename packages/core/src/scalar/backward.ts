@@ -9,11 +9,6 @@ import { isAnomalyEnabled } from '../grad-mode.js';
 import { CUSTOM, opName } from './ops.js';
 import {
   CONST_LEFT,
-  F_ACC,
-  F_D0,
-  F_D1,
-  F_GRAD,
-  F_STRIDE,
   NO_PARENT,
   nodeKey,
   P0_GRAD,
@@ -82,11 +77,10 @@ class Pass {
 
   /** Adds a gradient contribution to node (seg, at). */
   touch(seg: Segment, at: number, g: number): void {
-    const acc = at * F_STRIDE + F_ACC;
     const flags = seg.flags[at]!;
-    if ((flags & TOUCHED) !== 0) seg.f64[acc] = seg.f64[acc]! + g;
+    if ((flags & TOUCHED) !== 0) seg.acc[at] = seg.acc[at]! + g;
     else {
-      seg.f64[acc] = g;
+      seg.acc[at] = g;
       seg.flags[at] = flags | TOUCHED;
       if (at > seg.touchedHigh) seg.touchedHigh = at;
       if (at < seg.touchedLow) seg.touchedLow = at;
@@ -109,12 +103,11 @@ class Pass {
   }
 
   private runSegment(seg: Segment): void {
-    const { f64, flags } = seg;
+    const { acc, flags } = seg;
     for (let at = seg.touchedHigh; at >= seg.touchedLow; at--) {
       const flag = flags[at]!;
       if ((flag & TOUCHED) === 0) continue;
-      const base = at * F_STRIDE;
-      const g = f64[base + F_ACC]!;
+      const g = acc[at]!;
       if ((flag & RELEASED) !== 0 && !this.options.readOnly) throw secondBackward(seg, at);
       if (this.inputKeys?.has(nodeKey(seg, at))) {
         this.results.set(nodeKey(seg, at), g);
@@ -122,7 +115,7 @@ class Pass {
         continue;
       }
       if ((flag & RETAINS_GRAD) !== 0 && this.inputKeys === undefined)
-        f64[base + F_GRAD] = f64[base + F_GRAD]! + g;
+        seg.setGradient(at, seg.gradientOf(at) + g);
       const keep = this.options.retainGraph || this.options.readOnly || this.inputKeys !== undefined;
       clear(seg, at, keep ? flag : flag | RELEASED);
       if (seg.ops[at] === CUSTOM) this.runCustom(seg, at, g);
@@ -133,9 +126,8 @@ class Pass {
 
   /** Sends `g · ∂node/∂parent` to each parent that requires grad. */
   private propagate(seg: Segment, at: number, flag: number, g: number): void {
-    const base = at * F_STRIDE;
-    if ((flag & P0_GRAD) !== 0) this.send(seg, at, seg.parents[2 * at]!, g * seg.f64[base + F_D0]!);
-    if ((flag & P1_GRAD) !== 0) this.send(seg, at, seg.parents[2 * at + 1]!, g * seg.f64[base + F_D1]!);
+    if ((flag & P0_GRAD) !== 0) this.send(seg, at, seg.parents[2 * at]!, g * seg.d0[at]!);
+    if ((flag & P1_GRAD) !== 0) this.send(seg, at, seg.parents[2 * at + 1]!, g * seg.d1[at]!);
   }
 
   private send(seg: Segment, at: number, position: number, contribution: number): void {
@@ -161,9 +153,8 @@ class Pass {
     for (let at = seg.touchedHigh; at >= seg.touchedLow; at--) {
       const flag = seg.flags[at]!;
       if ((flag & TOUCHED) === 0) continue;
-      const base = at * F_STRIDE;
-      const g = seg.f64[base + F_ACC]!;
-      if (this.inputKeys === undefined) seg.f64[base + F_GRAD] = seg.f64[base + F_GRAD]! + g;
+      const g = seg.acc[at]!;
+      if (this.inputKeys === undefined) seg.grad[at] = seg.grad[at]! + g;
       else if (this.inputKeys.has(nodeKey(seg, at))) this.results.set(nodeKey(seg, at), g);
       clear(seg, at, flag);
     }
@@ -185,7 +176,7 @@ class Pass {
 
 /** Resets a node's accumulator and touched mark, storing `flag` (without TOUCHED). */
 function clear(seg: Segment, at: number, flag: number): void {
-  seg.f64[at * F_STRIDE + F_ACC] = 0;
+  seg.acc[at] = 0;
   seg.flags[at] = flag & ~TOUCHED;
 }
 

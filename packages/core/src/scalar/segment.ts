@@ -1,8 +1,11 @@
 /**
  * The Scalar tape: nodes live in segments of typed arrays, not in objects. A node is a slot of a
- * segment — its value, gradient, the local derivatives with respect to its (at most two) parents,
- * a constant operand or op parameter, the parents' positions, an op code and flags — 58 bytes in
- * all. A `Scalar` is a thin handle (segment, slot) onto it.
+ * segment. An op result holds its value, the gradient being accumulated, the local derivatives with
+ * respect to its (at most two) parents, a constant operand or op parameter, the parents' positions,
+ * an op code and flags — 50 bytes in all; a leaf holds its value, its `.grad`, the accumulator, op
+ * code and flags. A `Scalar` is a thin handle (segment, slot) onto it. Each field is its own array
+ * of at most 64 KB, small enough that the allocator recycles freed segments' memory rather than
+ * asking the system for fresh pages.
  *
  * Segments are ordinary garbage-collected objects: a handle keeps its segment alive, and a segment
  * keeps alive the segments its nodes' parents live in (`deps`), so nothing needs disposing. Recorded
@@ -10,21 +13,6 @@
  * segments, and `backward()` starts a fresh op segment: a graph that has been backpropagated never
  * shares a segment with the next one, so a training loop's old graphs are not kept alive by new ones.
  */
-
-/** Float64 fields of a node, in the `f64` array at `slot · F_STRIDE + field`. */
-export const F_VALUE = 0;
-/** The persistent gradient: `.grad` of leaves and of nodes that retain their gradient. */
-export const F_GRAD = 1;
-/** The gradient being accumulated during one backward pass (0 otherwise). */
-export const F_ACC = 2;
-/** ∂node/∂parent0. */
-export const F_D0 = 3;
-/** ∂node/∂parent1, or the op's second parameter for one-input ops. */
-export const F_D1 = 4;
-/** The constant operand of an op with a number operand, or the op's first parameter. */
-export const F_AUX = 5;
-/** Float64 fields per node. */
-export const F_STRIDE = 6;
 
 /** The node requires grad (a leaf that asked for it, or an op result recorded from one). */
 export const REQUIRES_GRAD = 1;
@@ -40,7 +28,7 @@ export const TOUCHED = 16;
 export const P0_GRAD = 32;
 /** Parent 1 requires grad. */
 export const P1_GRAD = 64;
-/** The constant operand (F_AUX) is the left one: `c − x`, `c / x`, `c ^ x`. */
+/** The constant operand (`aux`) is the left one: `c − x`, `c / x`, `c ^ x`. */
 export const CONST_LEFT = 128;
 
 /** Parent position meaning "no parent" (a constant operand or a one-input op). */
@@ -70,9 +58,19 @@ let segmentsMade = 0;
 export class Segment {
   /** Creation order of segments: op segments are filled one after another, so this orders op nodes. */
   readonly order = segmentsMade++;
-  /** Nodes recorded so far. */
+  /** Nodes stored so far. */
   count = 0;
-  readonly f64: Float64Array;
+  readonly value: Float64Array;
+  /** The gradient being accumulated by the running backward pass (0 otherwise). */
+  readonly acc: Float64Array;
+  /** `.grad` of leaves (leaf segments only). */
+  readonly grad: Float64Array;
+  /** ∂node/∂parent0 (op segments only). */
+  readonly d0: Float64Array;
+  /** ∂node/∂parent1, or a one-input op's second parameter (op segments only). */
+  readonly d1: Float64Array;
+  /** The constant operand of an op with a number operand, or the op's first parameter. */
+  readonly aux: Float64Array;
   /** Two parent positions per node (`(depSlot << SLOT_BITS) | slot`, or {@link NO_PARENT}). */
   readonly parents: Int32Array;
   /** Op code per node (see `ops.ts`). */
@@ -83,6 +81,8 @@ export class Segment {
   private depSlots: Map<Segment, number> | undefined;
   private lastDep: Segment = this;
   private lastDepSlot = 0;
+  /** `.grad` of op results that retain their gradient, by slot. */
+  retained: Map<number, number> | undefined;
   /** Labels given to nodes, by slot. */
   labels: Map<number, string> | undefined;
   /** Custom-op nodes, by slot. */
@@ -99,8 +99,14 @@ export class Segment {
     /** Holds leaves and unrecorded results only: nothing here has parents. */
     readonly holdsLeaves: boolean,
   ) {
-    this.f64 = new Float64Array(capacity * F_STRIDE);
-    this.parents = new Int32Array(capacity * 2);
+    const ops = holdsLeaves ? 0 : capacity;
+    this.value = new Float64Array(capacity);
+    this.acc = new Float64Array(capacity);
+    this.grad = new Float64Array(holdsLeaves ? capacity : 0);
+    this.d0 = new Float64Array(ops);
+    this.d1 = new Float64Array(ops);
+    this.aux = new Float64Array(ops);
+    this.parents = new Int32Array(2 * ops);
     this.ops = new Uint8Array(capacity);
     this.flags = new Uint8Array(capacity);
   }
@@ -120,6 +126,17 @@ export class Segment {
       this.lastDepSlot = slot;
     }
     return (this.lastDepSlot << SLOT_BITS) | at;
+  }
+
+  /** `.grad` of node `at`: a leaf's own, or a retaining op result's. */
+  gradientOf(at: number): number {
+    return this.holdsLeaves ? this.grad[at]! : (this.retained?.get(at) ?? 0);
+  }
+
+  /** Sets `.grad` of node `at`. */
+  setGradient(at: number, g: number): void {
+    if (this.holdsLeaves) this.grad[at] = g;
+    else (this.retained ??= new Map()).set(at, g);
   }
 }
 
@@ -168,8 +185,8 @@ export function sealOpSegment(): void {
 /** A number that orders nodes by creation within op segments (and identifies any node). */
 export const nodeKey = (seg: Segment, at: number): number => seg.order * MAX_CAPACITY + at;
 
-/** Bytes of tape memory per node. */
-export const BYTES_PER_NODE = F_STRIDE * 8 + 2 * 4 + 2;
+/** Bytes of tape memory per recorded op result. */
+export const BYTES_PER_NODE = 5 * 8 + 2 * 4 + 2;
 
 /** Counts of the nodes the tape has stored since the process started. */
 export interface TapeCounts {
