@@ -1,4 +1,4 @@
-import { describeValue, TapegradError } from './errors.js';
+import { describeValue, requireNumber as requireParameter, TapegradError } from './errors.js';
 import { creationSite, isAnomalyEnabled, isGradEnabled, withGradMode } from './grad-mode.js';
 import type { Algebra, Value } from './math/algebra.js';
 import { NUMBERS } from './math/numbers.js';
@@ -83,6 +83,18 @@ export class Scalar {
   }
   set requiresGrad(flag: boolean) {
     this.requiresGrad_(flag);
+  }
+  /** Number of elements: 1 (a Scalar is a 0-d float64 value). */
+  get size(): 1 {
+    return 1;
+  }
+  /** Shape: `[]`, as a 0-d tensor's. */
+  get shape(): readonly number[] {
+    return NO_AXES;
+  }
+  /** Element type: `'float64'`. */
+  get dtype(): 'float64' {
+    return 'float64';
   }
   /** The op that produced this value (`'leaf'` for leaves). */
   get op(): string {
@@ -292,6 +304,8 @@ export class Scalar {
   }
 }
 
+const NO_AXES: readonly number[] = Object.freeze([]);
+
 /** Puts leaves' `seq` below every op result's. */
 const LEAF_OFFSET = 2 ** 52;
 
@@ -424,15 +438,8 @@ function operandValue(op: BinaryEntry, x: Scalar | number): number {
   throw new TapegradError(op.rule.name, `expected a Scalar or a number as operand, got ${describeValue(x)}.`);
 }
 
-function requireParameter(op: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || Number.isNaN(v)) {
-    throw new TapegradError(op, `${name} must be a number, got ${JSON.stringify(v) ?? String(v)}.`);
-  }
-  return v;
-}
-
-/** Under `detectAnomaly`: a non-finite result from finite inputs is an error naming the op. */
-function checkFinite(op: string, value: number, inputs: readonly number[]): void {
+/** @internal Under `detectAnomaly`: a non-finite result from finite inputs is an error naming the op. */
+export function checkFinite(op: string, value: number, inputs: readonly number[]): void {
   if (Number.isFinite(value) || !inputs.every(Number.isFinite)) return;
   throw new TapegradError(
     op,

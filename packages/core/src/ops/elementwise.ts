@@ -5,7 +5,7 @@
  * records it, and the rule evaluated in tensor ops when it is recorded (gradients of gradients).
  * The engine (`record`) handles numbers, dtypes and summing broadcast gradients back.
  */
-import { fmtShape, TapegradError } from '../errors.js';
+import { fmtShape, requireNumber, TapegradError } from '../errors.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { type BinaryOp as BinaryKernel, binary, where as whereKernel } from '../kernels/binary.js';
 import { applyBinary, applyUnary, applyUnaryGrad } from '../kernels/rules.js';
@@ -28,14 +28,6 @@ export const requireFloat = (op: string, x: Tensor): Tensor => {
     );
   }
   return x;
-};
-
-/** Rejects a non-finite or non-number parameter (slope, alpha, beta, …), naming the op. */
-const requireNumber = (op: string, name: string, v: unknown): number => {
-  if (typeof v !== 'number' || Number.isNaN(v)) {
-    throw new TapegradError(op, `${name} must be a number, got ${JSON.stringify(v) ?? String(v)}.`);
-  }
-  return v;
 };
 
 // --- one input -----------------------------------------------------------------------------------------
