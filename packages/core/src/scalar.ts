@@ -396,8 +396,8 @@ function unary(op: UnaryEntry, x: Scalar, p = 0, q = 0): Scalar {
   const out = recordedSlot(op.code, value, P0_GRAD);
   const { seg, at } = out;
   seg.d0[at] = op.rule.grad(NUMBERS, xv, value, p, q);
-  seg.d1[at] = q;
-  seg.aux[at] = p;
+  seg.d1[at] = p;
+  if (op.rule.params.length > 1) (seg.secondParams ??= new Map()).set(at, q);
   seg.parents[2 * at] = seg.link(x.seg, x.at);
   seg.parents[2 * at + 1] = NO_PARENT;
   return out;
@@ -417,14 +417,14 @@ function binary(op: BinaryEntry, a: Scalar | number, b: Scalar | number): Scalar
   const { seg, at } = out;
   if (typeof a === 'number') {
     seg.parents[2 * at] = NO_PARENT;
-    seg.aux[at] = a;
+    seg.d0[at] = a;
   } else {
     seg.parents[2 * at] = seg.link(a.seg, a.at);
     if (ga) seg.d0[at] = op.rule.grad(NUMBERS, av, bv, value, 0);
   }
   if (typeof b === 'number') {
     seg.parents[2 * at + 1] = NO_PARENT;
-    seg.aux[at] = b;
+    seg.d1[at] = b;
   } else {
     seg.parents[2 * at + 1] = seg.link(b.seg, b.at);
     if (gb) seg.d1[at] = op.rule.grad(NUMBERS, av, bv, value, 1);
