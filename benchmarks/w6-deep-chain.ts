@@ -42,7 +42,9 @@ export async function w6(systems: readonly System[]): Promise<string[]> {
       n >= 1e7 ? 1 : n >= 1e6 ? 3 : 5,
     );
     const ops = 2 * n;
-    rows.push(row(`W6 deep chain N=${n.toExponential(0)}`, medians, (ms) => `${(ops / ms / 1e3).toFixed(2)} M ops/s`));
+    rows.push(
+      row(`W6 deep chain N=${n.toExponential(0)}`, medians, (ms) => `${(ops / ms / 1e3).toFixed(2)} M ops/s`),
+    );
   }
   for (const n of [1e6, 1e7]) {
     const m = memoryOf(n);
