@@ -3,9 +3,17 @@ import { creationSite, isAnomalyEnabled, isGradEnabled, withGradMode } from './g
 import type { Algebra, Value } from './math/algebra.js';
 import { NUMBERS } from './math/numbers.js';
 import { BINARY_RULES, type BinaryRule, UNARY_RULES, type UnaryRule } from './math/rules.js';
-import { backwardNumbers, nodeOpName, parentOf } from './scalar/backward.js';
+import { backwardNumbers, nodeOpName, parentOf, unaryParams } from './scalar/backward.js';
 import { backwardRecorded, type ScalarKit } from './scalar/backward-recorded.js';
-import { BINARY_CODE, CUSTOM, INPUT, UNARY_CODE } from './scalar/ops.js';
+import {
+  BINARY_CODE,
+  binaryRuleOf,
+  CUSTOM,
+  INPUT,
+  isUnaryCode,
+  UNARY_CODE,
+  unaryRuleOf,
+} from './scalar/ops.js';
 import {
   BYTES_PER_NODE,
   CONST_LEFT,
@@ -537,6 +545,37 @@ export function scalarPullback(x: Scalar, g: number): [Scalar, number][] {
     if (p !== null) out.push([new Scalar(p.seg, p.at), g * partials[at]!]);
   }
   return out;
+}
+
+/** @internal What produced a Scalar node: its rule and operands (numbers for number operands). */
+export type ScalarNodeInfo =
+  | { kind: 'leaf' }
+  | { kind: 'input'; input: Scalar }
+  | { kind: 'unary'; rule: UnaryRule; input: Scalar; params: [number, number] }
+  | { kind: 'binary'; rule: BinaryRule; operands: [Scalar | number, Scalar | number] }
+  | { kind: 'custom'; name: string; inputs: Scalar[] };
+
+/** @internal The rule and operands of a node, read from the tape (also after `backward()`). */
+export function scalarNodeInfo(x: Scalar): ScalarNodeInfo {
+  const { seg, at } = x;
+  if ((seg.flags[at]! & RECORDED) === 0) return { kind: 'leaf' };
+  const code = seg.ops[at]!;
+  const handle = (k: 0 | 1) => {
+    const p = parentOf(seg, at, k);
+    return p === null ? null : new Scalar(p.seg, p.at);
+  };
+  if (code === CUSTOM) {
+    const node = seg.customs!.get(at)!;
+    return { kind: 'custom', name: node.name, inputs: node.parents.map((p) => new Scalar(p.seg, p.at)) };
+  }
+  if (code === INPUT) return { kind: 'input', input: handle(0)! };
+  if (isUnaryCode(code))
+    return { kind: 'unary', rule: unaryRuleOf(code), input: handle(0)!, params: unaryParams(seg, at) };
+  return {
+    kind: 'binary',
+    rule: binaryRuleOf(code),
+    operands: [handle(0) ?? seg.d0[at]!, handle(1) ?? seg.d1[at]!],
+  };
 }
 
 /** @internal Gradients of `root` (seeded with 1) for `inputs`, reading the tape even after release. */
