@@ -36,7 +36,7 @@ export function flatValues(x: Differentiable): Float64Array {
 /** Writes element `i` (the finite-difference perturbation; never recorded). */
 export function setElement(x: Differentiable, i: number, v: number): void {
   if (x instanceof Scalar) x.value = v;
-  else x.data[i] = v;
+  else x.writable()[i] = v;
 }
 
 /** The row-major multi-index of flat position `i` in `shape` (`[]` for 0-d). */
