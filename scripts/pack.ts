@@ -19,7 +19,10 @@ const tarballs = publishedPackages().map((p) => {
     throw new Error(`${p.name} is not built (no dist/index.js): run \`pnpm pack:all\`, which builds first`);
   }
   // pnpm pack turns `workspace:` ranges into the packages' versions.
-  execFileSync('pnpm', ['pack', '--pack-destination', out], { cwd: p.dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('pnpm', ['pack', '--pack-destination', out], {
+    cwd: p.dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return join(out, tarballName(p));
 });
 for (const t of tarballs) {
