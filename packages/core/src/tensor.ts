@@ -75,6 +75,7 @@ export class Tensor implements TapeNode<Tensor> {
   get version(): number {
     return this.versionCounter.value;
   }
+  /** Set by in-place updates (`version++`); shared with `detach()` views of the same data. */
   set version(value: number) {
     this.versionCounter.value = value;
   }
