@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeedConfig } from '../../packages/examples/src/seed-model.js';
 import { launchChromium } from '../support/chromium.js';
-import type { PageResults } from './page.js';
+import type { PageResults, PageWindow } from './results.js';
 
 interface SeedFixture {
   examples: {
@@ -53,7 +53,7 @@ beforeAll(async () => {
   await page.setContent('<!doctype html><title>tapegrad</title>');
   await page.addScriptTag({ content: code });
   const config: SeedConfig = { parameters: seed.parameters, inputs: seed.inputs, targets: seed.targets };
-  results = await page.evaluate((c) => window.tapegradChecks(c), config);
+  results = await page.evaluate((c) => (globalThis as unknown as PageWindow).tapegradChecks(c), config);
   expect(errors).toEqual([]);
 }, 120_000);
 

@@ -13,15 +13,7 @@ import {
   PARAMETER_NAMES,
   type SeedConfig,
 } from '../../packages/examples/src/seed-model.js';
-
-/** What the page reports. */
-export interface PageResults {
-  /** The names each package exports in the page. */
-  exports: { core: string[]; nn: string[] };
-  scalarGradients: Record<string, number>;
-  tensorGradients: Record<string, number>;
-  losses: number[];
-}
+import type { PageWindow } from './results.js';
 
 /** Gradients of E_total with Scalars: the examples' named seed network. */
 function scalarGradients(config: SeedConfig): Record<string, number> {
@@ -55,8 +47,8 @@ function tensorGradients(config: SeedConfig): Record<string, number> {
   const h = hidden.matmul(x).add(b1).sigmoid();
   const out = output.matmul(h).add(b2).sigmoid();
   target.sub(out).pow(2).mul(0.5).sum().backward();
-  const [[w1, w2], [w3, w4]] = hidden.grad!.toArray() as number[][];
-  const [[w5, w6], [w7, w8]] = output.grad!.toArray() as number[][];
+  const [w1, w2, w3, w4] = hidden.grad!.data;
+  const [w5, w6, w7, w8] = output.grad!.data;
   return { w1, w2, w3, w4, w5, w6, w7, w8, b1: b1.grad!.item(), b2: b2.grad!.item() } as Record<
     string,
     number
@@ -83,13 +75,7 @@ function trainMlp(steps: number): number[] {
   return losses;
 }
 
-declare global {
-  interface Window {
-    tapegradChecks: (config: SeedConfig) => PageResults;
-  }
-}
-
-window.tapegradChecks = (config) => ({
+(window as unknown as PageWindow).tapegradChecks = (config) => ({
   exports: { core: Object.keys(core).sort(), nn: Object.keys(nn).sort() },
   scalarGradients: scalarGradients(config),
   tensorGradients: tensorGradients(config),
