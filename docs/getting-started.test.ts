@@ -30,10 +30,10 @@ const root = mkdtempSync(join(tmpdir(), 'tapegrad-getting-started-'));
 const app = join(root, 'my-app');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-beforeAll(() => {
+beforeAll(async () => {
   // Step 1 is `pnpm install` and `pnpm pack:all` in the checkout. CI has installed and built
   // already, so only the packing half of pack:all runs here, into the guide's folder.
-  packTarballs(join(root, 'tapegrad', 'out', 'packages'));
+  await packTarballs(join(root, 'tapegrad', 'out', 'packages'));
   mkdirSync(app);
 }, 120_000);
 
@@ -45,8 +45,8 @@ describe('docs/getting-started.md', () => {
     expect(output.body.trim().split('\n').length).toBeGreaterThanOrEqual(4);
   });
 
-  it('installs both tarballs in a new project without asking a registry for @tapegrad packages', () => {
-    sh(shellBlocks[1]!.body, app);
+  it('installs both tarballs in a new project without asking a registry for @tapegrad packages', async () => {
+    await sh(shellBlocks[1]!.body, app);
     const installed = (name: string) => join(app, 'node_modules', name, 'package.json');
     const nn = JSON.parse(readFileSync(installed('@tapegrad/nn'), 'utf8')) as {
       dependencies?: Record<string, string>;
@@ -62,9 +62,9 @@ describe('docs/getting-started.md', () => {
     ).toThrow();
   }, 180_000);
 
-  it('compiles the program under strict settings, runs it as ESM and CommonJS, and prints the guide output', () => {
+  it('compiles the program under strict settings, runs it as ESM and CommonJS, and prints the guide output', async () => {
     for (const f of files) writeFileSync(join(app, f.file!), f.body);
-    const printed = sh(shellBlocks[2]!.body, app);
+    const printed = await sh(shellBlocks[2]!.body, app);
     expect(printed.trim().split('\n')).toEqual(output.body.trim().split('\n'));
     // The compiled files are what the guide says: an ES module and a CommonJS module.
     expect(readFileSync(join(app, 'main.js'), 'utf8')).toMatch(/^import .* from '@tapegrad\/core';/m);

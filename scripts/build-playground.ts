@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   for (const [name, code] of Object.entries(scripts)) writeFileSync(join(out, name), code);
   // A script, not a fetch: pages opened from disk may not fetch files beside them.
   const json = readFileSync(model, 'utf8');
-  JSON.parse(json);
+  JSON.parse(json); // a truncated or foreign file fails here, not in the page
   writeFileSync(
     join(out, 'mnist-model.js'),
     `globalThis.tapegradMnistModel = ${json};\nglobalThis.tapegradMnistModelSource = ${JSON.stringify(relative(repoRoot, model))};\n`,

@@ -5,7 +5,6 @@
  * (b) a stroke drawn on the digit pad and the prediction read back; (c) 50 training steps of the
  * moons demo in its worker, and a loss that fell. Screenshots go to out/artifacts/playground/.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../scripts/published.js';
 import { launchChromium } from '../../test/support/chromium.js';
+import { run } from '../../test/support/packages.js';
 
 interface SeedFixture {
   examples: {
@@ -35,10 +35,11 @@ const artifacts = join(repoRoot, 'out', 'artifacts', 'playground');
 let browser: Browser;
 
 beforeAll(async () => {
-  execFileSync('pnpm', ['exec', 'tsx', join(repoRoot, 'scripts', 'build-playground.ts'), '--out', site], {
-    cwd: repoRoot,
-    stdio: 'pipe',
-  });
+  await run(
+    'pnpm',
+    ['exec', 'tsx', join(repoRoot, 'scripts', 'build-playground.ts'), '--out', site],
+    repoRoot,
+  );
   mkdirSync(artifacts, { recursive: true });
   browser = await launchChromium();
 }, 300_000);

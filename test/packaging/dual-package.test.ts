@@ -14,10 +14,10 @@ import { packTarballs, sh } from '../support/packages.js';
 const root = mkdtempSync(join(tmpdir(), 'tapegrad-dual-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-beforeAll(() => {
-  const tarballs = packTarballs(join(root, 'packages'));
+beforeAll(async () => {
+  const tarballs = await packTarballs(join(root, 'packages'));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-  sh(`npm install ${tarballs.join(' ')}`, root);
+  await sh(`npm install ${tarballs.join(' ')}`, root);
 }, 180_000);
 
 const CJS_SIDE = `
@@ -69,10 +69,10 @@ describe('the built packages from ES modules and CommonJS in one process', () =>
     }
   });
 
-  it('share one Tensor class and one tape between import and require', () => {
+  it('share one Tensor class and one tape between import and require', async () => {
     writeFileSync(join(root, 'cjs-side.cjs'), CJS_SIDE);
     writeFileSync(join(root, 'esm-side.mjs'), ESM_SIDE);
-    const results = JSON.parse(sh('node esm-side.mjs', root)) as Record<string, unknown>;
+    const results = JSON.parse(await sh('node esm-side.mjs', root)) as Record<string, unknown>;
     expect(results).toEqual({
       sameTensorClass: true,
       lossFell: true,
@@ -83,7 +83,7 @@ describe('the built packages from ES modules and CommonJS in one process', () =>
     });
   });
 
-  it('name both copies when a tensor from one build of core reaches the other', () => {
+  it('name both copies when a tensor from one build of core reaches the other', async () => {
     const script = `
       import { createRequire } from 'node:module';
       import * as esmBuild from './node_modules/@tapegrad/core/dist/index.js';
@@ -91,7 +91,7 @@ describe('the built packages from ES modules and CommonJS in one process', () =>
       try { esmBuild.tensor([1]).add(cjsBuild.tensor([2])); console.log('no error'); }
       catch (e) { console.log(e.name + ': ' + e.message); }`;
     writeFileSync(join(root, 'two-copies.mjs'), script);
-    const printed = sh('node two-copies.mjs', root).trim();
+    const printed = (await sh('node two-copies.mjs', root)).trim();
     expect(printed).toMatch(
       /^TapegradError: add: expected a Tensor or a number, got Tensor \(2 copies of @tapegrad\/core are loaded: 0\.1\.0 esm, 0\.1\.0 cjs;/,
     );

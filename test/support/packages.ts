@@ -3,23 +3,24 @@
  * tarballs, and run commands in a project outside the repository with npm pointed away from any
  * registry for `@tapegrad/*`, so a lookup of our packages there fails the test instead of passing
  * by luck.
+ *
+ * Child processes run asynchronously: a test worker blocked in a synchronous call for a minute
+ * (npm install, tsc) misses vitest's RPC deadlines.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { publishedPackages, repoRoot, tarballName } from '../../scripts/published.js';
 
 /** Packs the built packages into `outDir` (what `pnpm pack:all` does after its build); returns the tarballs. */
-export function packTarballs(outDir: string): string[] {
+export async function packTarballs(outDir: string): Promise<string[]> {
   for (const p of publishedPackages()) {
     if (!existsSync(join(p.dir, 'dist', 'index.cjs'))) {
       throw new Error(`${p.name} has no dist/: run \`pnpm build\` before these tests (CI does).`);
     }
   }
-  execFileSync('pnpm', ['exec', 'tsx', join(repoRoot, 'scripts', 'pack.ts'), '--out', outDir], {
-    cwd: repoRoot,
-    stdio: 'pipe',
-  });
+  await run('pnpm', ['exec', 'tsx', join(repoRoot, 'scripts', 'pack.ts'), '--out', outDir], repoRoot);
   return publishedPackages().map((p) => join(outDir, tarballName(p)));
 }
 
@@ -44,17 +45,24 @@ export const userNpmEnv = (): NodeJS.ProcessEnv => {
   };
 };
 
-/** Runs a shell script with bash (`-euo pipefail`) in `cwd`; returns its stdout, or throws with stdout and stderr. */
-export function sh(script: string, cwd: string, env: NodeJS.ProcessEnv = userNpmEnv()): string {
+const execFileAsync = promisify(execFile);
+
+/** Runs a program in `cwd`; returns its stdout, or throws with its stdout and stderr. */
+export async function run(
+  file: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   try {
-    return execFileSync('bash', ['-euo', 'pipefail', '-c', script], {
-      cwd,
-      env,
-      encoding: 'utf8',
-      stdio: 'pipe',
-    });
+    const { stdout } = await execFileAsync(file, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+    return stdout;
   } catch (e) {
     const { stdout, stderr } = e as { stdout?: string; stderr?: string };
-    throw new Error(`\`${script}\` failed in ${cwd}:\n${stdout ?? ''}\n${stderr ?? ''}`);
+    throw new Error(`\`${[file, ...args].join(' ')}\` failed in ${cwd}:\n${stdout ?? ''}\n${stderr ?? ''}`);
   }
 }
+
+/** Runs a shell script with bash (`-euo pipefail`) in `cwd`, npm set up as in a user's project; returns its stdout. */
+export const sh = (script: string, cwd: string): Promise<string> =>
+  run('bash', ['-euo', 'pipefail', '-c', script], cwd, userNpmEnv());
