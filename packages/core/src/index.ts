@@ -1,7 +1,7 @@
 /**
  * @tapegrad/core — reverse-mode automatic differentiation: a tape of scalar and tensor ops,
  * functional transforms, and tools to verify gradients.
- * @packageDocumentation
+ * @module @tapegrad/core
  */
 
 export {

@@ -112,6 +112,7 @@ export class Tensor implements TapeNode<Tensor> {
   get version(): number {
     return this.storage.version;
   }
+  /** Set by in-place updates (`version++`); shared with `detach()` views of the same data. */
   set version(value: number) {
     this.storage.version = value;
   }

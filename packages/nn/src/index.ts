@@ -1,11 +1,12 @@
 /**
  * @tapegrad/nn — modules, layers, losses, optimizers, schedulers and data pipelines on top of
  * @tapegrad/core, with PyTorch's names and semantics.
- * @packageDocumentation
+ * @module @tapegrad/nn
  */
 export { clipGradNorm, clipGradValue } from './clip.js';
 export * from './data/index.js';
 export * from './functional/index.js';
+/** Weight initializers, as `torch.nn.init`: `init.kaimingUniform(w)`, `init.xavierNormal(w)`, … */
 export * as init from './init.js';
 export * from './layers/index.js';
 export * from './losses/index.js';

@@ -52,6 +52,7 @@ export interface GradientExplanation {
   autodiff: Float64Array;
   /** When paths were too many: the gradient split by the op that consumes `wrt`. */
   lastSteps: { via: string; contribution: Float64Array }[];
+  /** The explanation as text: what `explainGradient` returns. */
   toString(): string;
 }
 
