@@ -41,6 +41,9 @@ const clampTo = (x, lo, hi) => `(f32x4.pmin (f32x4.pmax ${x} ${F(lo)}) ${F(hi)})
 /** 1.0 where the mask is set, else 0.0. */
 const ones = (mask) => and(mask, F(1));
 const SIGN = I(0x80000000 | 0);
+/** Shuffles: the high two lanes of a vector (twice); the low two lanes of each of two vectors. */
+const HIGH_HALF = 'i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15';
+const LOW_HALF_OF_BOTH = 'i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23';
 
 /** One generated function: its signature, locals and body lines. */
 class Fn {
@@ -88,15 +91,18 @@ function horner(fn, x, coeffs) {
  * e^x, Cephes expf: x = n·ln2 + r with |r| ≤ ln2/2 (ln2 split in two so n·C1 is exact), e^r by a
  * degree-7 polynomial, 2^n built in the exponent bits as 2^(n/2)·2^(n − n/2) so that n = 128
  * overflows to inf and n down to −150 reaches the subnormals. Inputs are clamped to [−104, 89],
- * beyond which the result is 0 or inf; NaN stays NaN.
+ * beyond which the result is 0 or inf; NaN stays NaN. With `lo`, the argument is x + lo, a sum
+ * never rounded: lo joins the reduced argument r, which keeps e^(x + lo) accurate when x is
+ * large and exact (erfc's −z²) and lo small.
  */
-function exp(fn, x) {
+function exp(fn, x, lo = null) {
   const xc = fn.let(clampTo(x, -104, 89));
   // Adding 1.5·2^23 rounds x·log2(e) to an integer n (to nearest even) and leaves n in the low
   // mantissa bits: one add instead of a rounding and a conversion.
-  const j = fn.let(add(mul(xc, F(Math.LOG2E)), F(12582912)));
+  const j = fn.let(add(mul(lo ? add(xc, lo) : xc, F(Math.LOG2E)), F(12582912)));
   const n = fn.let(sub(j, F(12582912)));
-  const r = fn.let(add(sub(xc, mul(n, F(0.693359375))), mul(n, F(2.1219444e-4))));
+  const hi = sub(xc, mul(n, F(0.693359375)));
+  const r = fn.let(add(lo ? add(hi, lo) : hi, mul(n, F(2.1219444e-4))));
   const p = horner(
     fn,
     r,
@@ -138,8 +144,16 @@ function log(fn, x) {
   return fn.let(select(r, F(Number.NaN), ge(x, F(0))));
 }
 
-/** 1/(1 + e^−x): relative error that of e^x on both sides (no cancellation). */
-const sigmoid = (fn, x) => fn.let(div(F(1), add(F(1), exp(fn, `(f32x4.neg ${x})`))));
+/**
+ * σ(x) from e = e^(−|x|), which never overflows: 1/(1 + e) for x ≥ 0, e/(1 + e) below, so the
+ * error is relative on both sides, down into the subnormals.
+ */
+function sigmoid(fn, x, lo = null) {
+  // With `lo`, σ(x + lo): e^(−|x| ∓ lo), the low part's sign following x's.
+  const e = fn.let(exp(fn, `(f32x4.neg ${abs(x)})`, lo && select(lo, `(f32x4.neg ${lo})`, lt(x, F(0)))));
+  const r = fn.let(div(F(1), add(F(1), e)));
+  return fn.let(select(r, mul(e, r), ge(x, F(0))));
+}
 
 /**
  * tanh x, Cephes tanhf: an odd polynomial x + x³·P(x²) below |x| = 0.625, else
@@ -177,37 +191,103 @@ function expm1(fn, x) {
  */
 function log1p(fn, x) {
   const u = fn.let(add(F(1), x));
-  const r = div(mul(log(fn, u), x), sub(u, F(1)));
+  const r = mul(log(fn, u), div(x, sub(u, F(1))));
   const exact = fn.let(or(eq(u, F(1)), eq(x, F(Infinity))));
   return fn.let(select(x, r, exact));
 }
 
 /**
- * erf x as x·P(x²)/Q(x²) on [−3.92, 3.92] (±1 beyond, where erf rounds to ±1 in float32); a
- * rational minimax fit for relative error (scripts/fit-erf.py), about 1e−7 before rounding.
+ * `[hi, lo]` with hi + lo = v²·scale (scale a power of two): vh, v to 12 bits, gives an exact
+ * hi = vh²·scale, and lo = (v − vh)(v + vh)·scale is small, so rounding it costs little.
  */
-function erf(fn, x) {
-  const xc = fn.let(clampTo(x, -3.92, 3.92));
-  const t = fn.let(mul(xc, xc));
-  const p = horner(
+function splitSquare(fn, v, scale) {
+  const vh = fn.let(and(v, I(0xfffff000 | 0)));
+  return [fn.let(mul(mul(vh, vh), F(scale))), fn.let(mul(mul(sub(v, vh), add(v, vh)), F(scale)))];
+}
+
+/**
+ * erfc z for z ≥ 0 as t·e^(−z² + S(t)) with t = 1/(1 + z/2) and S a degree-9 polynomial (a
+ * minimax fit, scripts/fit-erf.py, error 6.5e−8 in the exponent): relative accuracy all the way
+ * into the tail, where 1 − erf would cancel. z² comes split (`splitSquare`, of z or of whatever
+ * z was rounded from) so the exponent is never rounded as a whole. 0 beyond z = 10.5.
+ */
+function erfc(fn, z, [sqHi, sqLo]) {
+  const t = fn.let(div(F(1), add(F(1), mul(z, F(0.5)))));
+  const s = horner(
     fn,
     t,
     [
-      2.0056793559319885e-8, -1.9623460048023844e-6, 1.4113946235738695e-4, 3.6553693935275078e-3,
-      5.040692910552025e-2, 1.987084150314331e-1, 1.1283791065216064,
+      0.17328178882598877, -0.8335145115852356, 1.511042833328247, -1.1595975160598755, 0.2945617437362671,
+      -0.192399799823761, 0.09818723052740097, 0.3739175498485565, 1.0000331401824951, -1.2655123472213745,
     ],
   );
-  const q = horner(
+  const e = exp(fn, `(f32x4.neg ${sqHi})`, sub(s, sqLo));
+  return fn.let(select(F(0), mul(t, e), gt(z, F(10.5))));
+}
+
+/** erf x as x·P(x²), for |x| < 1: a degree-5 minimax fit in x², relative error 3.4e−8 before rounding. */
+function erfSmall(fn, x) {
+  const p = horner(
     fn,
-    t,
-    [9.463255992159247e-4, 1.4250976033508778e-2, 1.1449189484119415e-1, 5.094323754310608e-1, 1],
+    mul(x, x),
+    [
+      -5.634565022774041e-4, 4.918703809380531e-3, -2.6712581515312195e-2, 1.1280228197574615e-1,
+      -3.76123309135437e-1, 1.1283791065216064,
+    ],
   );
-  return fn.let(div(mul(xc, p), q));
+  return fn.let(mul(x, p));
+}
+
+/** erf x: the small-argument polynomial below |x| = 1, ±(1 − erfc|x|) above (erfc ≤ 0.16 there). */
+function erf(fn, x) {
+  const ax = fn.let(abs(x));
+  const big = select(x, sub(F(1), erfc(fn, ax, splitSquare(fn, ax, 1))), SIGN);
+  return fn.let(select(erfSmall(fn, x), big, lt(ax, F(1))));
+}
+
+const GELU_K = Math.sqrt(2 / Math.PI);
+const D = (c) => `(v128.const f64x2 ${lit(c)} ${lit(c)})`;
+
+/**
+ * GELU's tanh form, 0.5·x·(1 + tanh u) = x·σ(2u) with u = √(2/π)(x + 0.044715x³): one
+ * exponential, no cancellation for x ≪ 0. 2u is computed in float64 and handed to σ as a
+ * float32 pair (hi + lo): σ(2u) ≈ e^2u there, which would magnify a rounded 2u by |2u|.
+ */
+function geluTanh(fn, x) {
+  const twoU = (half) => {
+    const v = fn.let(`(f64x2.promote_low_f32x4 ${half})`);
+    return fn.let(
+      `(f64x2.mul (f64x2.mul ${D(2 * GELU_K)} ${v}) (f64x2.add ${D(1)} (f64x2.mul ${D(0.044715)} (f64x2.mul ${v} ${v}))))`,
+    );
+  };
+  const uLow = twoU(x);
+  const uHigh = twoU(`(${HIGH_HALF} ${x} ${x})`);
+  const hi = fn.let(
+    `(${LOW_HALF_OF_BOTH} (f32x4.demote_f64x2_zero ${uLow}) (f32x4.demote_f64x2_zero ${uHigh}))`,
+  );
+  const rest = (u, h) => `(f32x4.demote_f64x2_zero (f64x2.sub ${u} (f64x2.promote_low_f32x4 ${h})))`;
+  const lo = fn.let(`(${LOW_HALF_OF_BOTH} ${rest(uLow, hi)} ${rest(uHigh, `(${HIGH_HALF} ${hi} ${hi})`)})`);
+  // No low part where 2u overflows float32 (or is NaN).
+  const finiteLo = and(lo, lt(abs(hi), F(Infinity)));
+  return fn.let(mul(x, sigmoid(fn, hi, finiteLo)));
+}
+
+/**
+ * GELU, x·Φ(x): Φ = (1 + erf(x/√2))/2 while |x/√2| < 0.5; beyond, erfc(|x|/√2)/2 taken
+ * directly for x < 0 (and 1 minus it above), so the negative tail keeps its relative accuracy
+ * where 1 + erf would cancel.
+ */
+function gelu(fn, x) {
+  const ax = fn.let(abs(x));
+  const z = fn.let(mul(ax, F(Math.SQRT1_2)));
+  const central = add(F(0.5), mul(F(0.5), erfSmall(fn, mul(x, F(Math.SQRT1_2)))));
+  // z² = x²/2 from the exact x, not from the rounded z (whose error e^−z² would amplify by 2z²).
+  const h = fn.let(mul(F(0.5), erfc(fn, z, splitSquare(fn, ax, 0.5))));
+  const tail = select(sub(F(1), h), h, ge(x, F(0)));
+  return fn.let(mul(x, select(central, tail, lt(z, F(0.5)))));
 }
 
 // --- the op tables -------------------------------------------------------------------------------
-
-const GELU_K = Math.sqrt(2 / Math.PI);
 
 /** Unary ops: (fn, x, p, q) → result expression; p and q are the op's two parameters, splat. */
 const UNARY = {
@@ -228,12 +308,9 @@ const UNARY = {
   step: (_fn, x, p) => select(F(1), p, gt(x, F(0))),
   leakyRelu: (_fn, x, p) => select(x, mul(p, x), gt(x, F(0))),
   elu: (fn, x, p) => select(x, mul(p, expm1(fn, x)), gt(x, F(0))),
-  gelu: (fn, x) => mul(mul(F(0.5), x), add(F(1), erf(fn, mul(x, F(Math.SQRT1_2))))),
+  gelu,
   // 0.5·x·(1 + tanh u) = x·σ(2u): one exponential, and relative accuracy on the negative side.
-  geluTanh: (fn, x) => {
-    const u = mul(mul(F(2 * GELU_K), x), add(F(1), mul(F(0.044715), mul(x, x))));
-    return div(x, add(F(1), exp(fn, `(f32x4.neg ${u})`)));
-  },
+  geluTanh,
   // p = β, q = threshold: (max(βx, 0) + ln(1 + e^−|βx|))/β, and x itself where βx > threshold.
   softplus: (fn, x, p, q) => {
     const bx = fn.let(mul(x, p));
@@ -260,7 +337,8 @@ const BINARY = {
   ge: (_fn, a, b) => ones(ge(a, b)),
   le: (_fn, a, b) => ones(le(a, b)),
   sigmoidGrad: (_fn, g, s) => mul(mul(g, s), sub(F(1), s)),
-  tanhGrad: (_fn, g, t) => mul(g, sub(F(1), mul(t, t))),
+  // (1 − t)(1 + t) rather than 1 − t²: near |t| = 1 the square's rounding would dominate.
+  tanhGrad: (_fn, g, t) => mul(g, mul(sub(F(1), t), add(F(1), t))),
   reluGrad: (_fn, g, x) => and(g, gt(x, F(0))),
 };
 
@@ -400,8 +478,6 @@ const REDUCE = {
     scalar: (acc, v) => `(f32.mul ${acc} ${v})`,
   },
 };
-
-const HIGH_HALF = 'i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15';
 
 /** Whole vectors while 4 floats remain, then single floats: reductions never pass their rows. */
 function splitLoop(fn, ptr, n, vecBody, scalarBody) {
@@ -567,6 +643,20 @@ function reduceRows(name, { vec, scalar }) {
 
 // --- softmax --------------------------------------------------------------------------------------
 
+/**
+ * e^(x − m) with the difference kept exact (Knuth's two-sum: d + err = x − m): rounding x − m
+ * would cost |x − m|·2^−24 relative, 34 ulps for a logit 40 below the maximum. err is 0 where d
+ * is not finite (masked −inf logits), so e^−inf stays 0.
+ */
+function expDifference(fn, x, m) {
+  const a = fn.let(x);
+  const b = fn.let(m);
+  const d = fn.let(sub(a, b));
+  const bb = fn.let(sub(d, a));
+  const err = fn.let(sub(sub(a, sub(d, bb)), add(b, bb)));
+  return exp(fn, d, and(err, eq(err, err)));
+}
+
 /** Lanes `i` of the vector at float offset `at` of a row of `n` that lie inside the row. */
 const inside = (at, n) =>
   `(i32x4.lt_s (v128.const i32x4 0 1 2 3) (i32x4.splat (i32.sub (local.get $${n}) (local.get ${at}))))`;
@@ -613,7 +703,7 @@ function softmaxRows() {
   );
   fn.emit(`  (local.set ${lo} (v128.const i64x2 0 0))`, `  (local.set ${hi} (v128.const i64x2 0 0))`);
   const expLines = withLines(fn, () => {
-    const e = fn.let(and(exp(fn, sub(x, `(local.get ${m})`)), inside(i, 'n')));
+    const e = fn.let(and(expDifference(fn, x, `(local.get ${m})`), inside(i, 'n')));
     fn.emit(
       `(if (i32.eqz (local.get $log)) (then (v128.store ${at('dst')} ${e})))`,
       `(local.set ${lo} (f64x2.add (local.get ${lo}) (f64x2.promote_low_f32x4 ${e})))`,
@@ -626,15 +716,17 @@ function softmaxRows() {
   fn.emit(
     `  (local.set ${total} (f32.demote_f64 (f64.add (f64x2.extract_lane 0 ${sum}) (f64x2.extract_lane 1 ${sum}))))`,
   );
+  // The divisor Σ, or for log-softmax ln Σ, subtracted after the maximum: (x − max) − ln Σ is
+  // exact in its first step near the maximum, where x − (max + ln Σ) would cancel.
   const scale = withLines(fn, () => {
-    const lse = add(`(local.get ${m})`, log(fn, `(f32x4.splat (local.get ${total}))`));
-    fn.emit(`(local.set ${lo} (select ${lse} (f32x4.splat (local.get ${total})) (local.get $log)))`);
+    const ln = log(fn, `(f32x4.splat (local.get ${total}))`);
+    fn.emit(`(local.set ${lo} (select ${ln} (f32x4.splat (local.get ${total})) (local.get $log)))`);
   });
   fn.emit(...scale.map((l) => `  ${l}`));
   fn.emit(
     ...columns([
       `(if (local.get $log)`,
-      `  (then (v128.store ${at('dst')} (f32x4.sub ${x} (local.get ${lo}))))`,
+      `  (then (v128.store ${at('dst')} (f32x4.sub (f32x4.sub ${x} (local.get ${m})) (local.get ${lo}))))`,
       `  (else (v128.store ${at('dst')} (f32x4.div (v128.load ${at('dst')}) (local.get ${lo})))))`,
     ]),
   );
@@ -715,7 +807,7 @@ function softmaxCols() {
   fn.emit(...over([`(v128.store ${maxAt} (f32x4.pmax (v128.load ${maxAt}) (v128.load ${xAt})))`]));
   const store = (value) => `(v128.store ${dAt} ${select(value, `(v128.load ${dAt})`, inside(i, 'inner'))})`;
   const sumLines = withLines(fn, () => {
-    const e = fn.let(exp(fn, sub(`(v128.load ${xAt})`, `(v128.load ${maxAt})`)));
+    const e = fn.let(expDifference(fn, `(v128.load ${xAt})`, `(v128.load ${maxAt})`));
     fn.emit(
       `(if (i32.eqz (local.get $log)) (then ${store(e)}))`,
       `(v128.store ${sumAt} (f64x2.add (v128.load ${sumAt}) (f64x2.promote_low_f32x4 ${e})))`,
@@ -723,20 +815,21 @@ function softmaxCols() {
     );
   });
   fn.emit(...over(sumLines));
-  // The per-column divisor (Σ) or shift (max + ln Σ), float32, in place of the maxima.
+  // The per-column divisor Σ (or ln Σ for log-softmax), float32, over the float64 sums: column
+  // i's float32 lands at byte 4i of the sums, below the float64s not yet read.
+  const totalAt = off(`(local.get ${sums})`);
   const total = `(f32x4.demote_f64x2_zero (v128.load ${sumAt}))`;
   const totalHi = `(f32x4.demote_f64x2_zero (v128.load offset=16 ${sumAt}))`;
-  const shiftLines = withLines(fn, () => {
+  const totalLines = withLines(fn, () => {
     const s = fn.let(`(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${total} ${totalHi})`);
-    const lse = add(`(v128.load ${maxAt})`, log(fn, s));
-    fn.emit(`(v128.store ${maxAt} (select ${lse} ${s} (local.get $log)))`);
+    fn.emit(`(v128.store ${totalAt} (select ${log(fn, s)} ${s} (local.get $log)))`);
   });
-  fn.emit(...over(shiftLines, { rows: false }));
+  fn.emit(...over(totalLines, { rows: false }));
   fn.emit(
     ...over([
       `(if (local.get $log)`,
-      `  (then ${store(`(f32x4.sub (v128.load ${xAt}) (v128.load ${maxAt}))`)})`,
-      `  (else ${store(`(f32x4.div (v128.load ${dAt}) (v128.load ${maxAt}))`)}))`,
+      `  (then ${store(`(f32x4.sub (f32x4.sub (v128.load ${xAt}) (v128.load ${maxAt})) (v128.load ${totalAt}))`)})`,
+      `  (else ${store(`(f32x4.div (v128.load ${dAt}) (v128.load ${totalAt}))`)}))`,
     ]),
   );
   return fn;
@@ -767,14 +860,15 @@ function poolConstants(bodies) {
   const lanes = (type, values) => {
     const parse = (v) =>
       v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === 'nan' ? Number.NaN : Number(v);
-    const array = type === 'f32x4' ? new Float32Array(4) : new Int32Array(4);
+    const array =
+      type === 'f32x4' ? new Float32Array(4) : type === 'f64x2' ? new Float64Array(2) : new Int32Array(4);
     values.split(' ').forEach((v, i) => {
       array[i] = parse(v);
     });
     return new Uint8Array(array.buffer);
   };
   const replaced = bodies.map((body) =>
-    body.replace(/\(v128\.const (f32x4|i32x4) ([^)]*)\)/g, (text, type, values) => {
+    body.replace(/\(v128\.const (f32x4|i32x4|f64x2) ([^)]*)\)/g, (text, type, values) => {
       if (values.split(' ').every((v) => Number(v) === 0)) return text;
       if (!pool.has(text)) pool.set(text, { offset: 16 * pool.size, bytes: lanes(type, values) });
       return `(v128.load offset=${pool.get(text).offset} (i32.const 0) (; ${values.split(' ')[0]} ;))`;

@@ -8,7 +8,7 @@ import { cotangentFor, flatValues, sizeOfValue } from '../check/values.js';
 import { fmtShape, TapegradError } from '../errors.js';
 import { noGrad } from '../grad-mode.js';
 import { Scalar } from '../scalar.js';
-import { reachable, runBackward, type TapeNode } from '../tape.js';
+import { reachable, runBackward } from '../tape.js';
 import { Tensor } from '../tensor.js';
 
 /** Options of {@link explainGradient}. */

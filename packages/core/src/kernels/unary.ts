@@ -163,8 +163,19 @@ export function erf(x: number): number {
       2844.23683343917062;
     return (x * num) / den;
   }
-  const erfc = ax < 4 ? erfcMid(ax) : erfcLarge(ax);
-  return x > 0 ? 1 - erfc : erfc - 1;
+  const tail = ax < 4 ? erfcMid(ax) : erfcLarge(ax);
+  return x > 0 ? 1 - tail : tail - 1;
+}
+
+/**
+ * The complementary error function 1 − erf(x), to float64 precision and without cancellation in
+ * the tail (Cody's intervals, as {@link erf}).
+ */
+export function erfc(x: number): number {
+  const ax = Math.abs(x);
+  if (ax < 0.5) return 1 - erf(x);
+  const tail = ax < 4 ? erfcMid(ax) : erfcLarge(ax);
+  return x > 0 ? tail : 2 - tail;
 }
 
 function erfcMid(x: number): number {
