@@ -305,7 +305,6 @@ const UNARY = {
   sigmoid,
   erf,
   relu: (_fn, x) => and(x, gt(x, F(0))),
-  step: (_fn, x, p) => select(F(1), p, gt(x, F(0))),
   leakyRelu: (_fn, x, p) => select(x, mul(p, x), gt(x, F(0))),
   elu: (fn, x, p) => select(x, mul(p, expm1(fn, x)), gt(x, F(0))),
   gelu,
@@ -319,7 +318,6 @@ const UNARY = {
   },
   // p = min, q = max: compares rather than min/max so NaN passes through as in JavaScript.
   clamp: (_fn, x, p, q) => select(q, select(p, x, lt(x, p)), gt(x, q)),
-  insideMask: (_fn, x, p, q) => ones(and(ge(x, p), le(x, q))),
 };
 
 /** Binary ops: (fn, a, b) → result expression. */

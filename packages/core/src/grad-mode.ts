@@ -37,3 +37,12 @@ export function withAnomalyMode<T>(enabled: boolean, fn: () => T): T {
     anomalyEnabled = previous;
   }
 }
+
+/** Where an op was created, for error messages under anomaly detection. */
+export const creationSite = (): string | undefined => {
+  if (!isAnomalyEnabled()) return undefined;
+  const stack = new Error().stack?.split('\n') ?? [];
+  // Drop the frames inside tapegrad itself so the user's call comes first.
+  const user = stack.slice(1).filter((line) => !/[/\\](core[/\\](src|dist))[/\\]/.test(line));
+  return (user.length > 0 ? user : stack.slice(1)).slice(0, 4).join('\n');
+};

@@ -39,6 +39,7 @@ export {
   zeros,
   zerosLike,
 } from './creation.js';
+export type { Differentiable } from './differentiable.js';
 export type { DType, TypedArray } from './dtype.js';
 export { fmtShape, TapegradError } from './errors.js';
 export { type CustomGradSpec, customGrad } from './functional/custom-grad.js';
@@ -51,7 +52,6 @@ export {
 } from './functional/grad.js';
 export { hessian, hvp } from './functional/hessian.js';
 export { jacobian } from './functional/jacobian.js';
-export type { Differentiable } from './functional/trace.js';
 export { type Cotangents, jvp, vjp } from './functional/vjp.js';
 export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
 export { detectAnomaly } from './inspect/anomaly.js';
@@ -69,6 +69,6 @@ export { erf, where } from './ops/elementwise.js';
 export { linear } from './ops/matmul.js';
 export { concat, oneHot, stack } from './ops/shape.js';
 export { Generator, getDefaultGenerator, manualSeed } from './random.js';
-export { Scalar, type ScalarOptions, scalar } from './scalar.js';
+export { Scalar, type ScalarOptions, type ScalarTapeStats, scalar, scalarTapeStats } from './scalar.js';
 export type { BackwardOptions, TapeNode } from './tape.js';
 export { type NestedArray, Tensor } from './tensor.js';

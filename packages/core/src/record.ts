@@ -1,10 +1,9 @@
 import { type DType, promote } from './dtype.js';
 import { describeValue, fmtShape, TapegradError } from './errors.js';
-import { isAnomalyEnabled, isGradEnabled } from './grad-mode.js';
+import { creationSite, isAnomalyEnabled, isGradEnabled } from './grad-mode.js';
 import { hasNonFinite } from './kernels/unary.js';
 import { cast, sumTo } from './ops/shape-core.js';
 import { broadcastsTo, sameShape } from './shape.js';
-import { creationSite } from './tape.js';
 import { Tensor } from './tensor.js';
 
 /**

@@ -1,6 +1,30 @@
 import { describeValue, TapegradError } from './errors.js';
-import { isAnomalyEnabled, isGradEnabled } from './grad-mode.js';
-import { type BackwardOptions, creationSite, nextSeq, runBackward, type TapeNode } from './tape.js';
+import { creationSite, isAnomalyEnabled, isGradEnabled, withGradMode } from './grad-mode.js';
+import type { Algebra, Value } from './math/algebra.js';
+import { NUMBERS } from './math/numbers.js';
+import { BINARY_RULES, type BinaryRule, UNARY_RULES, type UnaryRule } from './math/rules.js';
+import { backwardNumbers, nodeOpName, parentOf } from './scalar/backward.js';
+import { backwardRecorded, type ScalarKit } from './scalar/backward-recorded.js';
+import { BINARY_CODE, CUSTOM, INPUT, UNARY_CODE } from './scalar/ops.js';
+import {
+  BYTES_PER_NODE,
+  CONST_LEFT,
+  type CustomNode,
+  leafSegmentWithRoom,
+  NO_PARENT,
+  nodeKey,
+  opSegmentWithRoom,
+  P0_GRAD,
+  P1_GRAD,
+  RECORDED,
+  RELEASED,
+  REQUIRES_GRAD,
+  RETAINS_GRAD,
+  type Segment,
+  sealOpSegment,
+  tapeCounts,
+} from './scalar/segment.js';
+import type { BackwardOptions } from './tape.js';
 
 /** Options for {@link scalar}. */
 export interface ScalarOptions {
@@ -9,155 +33,220 @@ export interface ScalarOptions {
   label?: string;
 }
 
-type ScalarBackward = (g: Scalar) => readonly (Scalar | null)[];
-
 /**
  * One float64 number on the tape: the micrograd-sized path for named values, hand-sized graphs
  * and hand-derived gradient checks. `.value` and `.grad` are plain writable numbers, so a
  * hand-written update (`p.value -= lr * p.grad`) works.
+ *
+ * A Scalar is a thin handle onto a node of a compact tape of typed arrays (58 bytes a node): each
+ * op stores its result and its local derivatives as it runs, and `backward()` is one loop over the
+ * nodes in reverse creation order. Nothing needs disposing: the tape's memory goes when the last
+ * Scalar referring to it does.
  */
-export class Scalar implements TapeNode {
-  value: number;
-  /** Accumulated d(output)/d(this) after `backward()`; 0 until then. */
-  grad = 0;
-  label: string | undefined;
-  requiresGrad: boolean;
-  readonly seq = nextSeq();
-  readonly op: string;
-  parents: readonly Scalar[];
-  backwardFn: ScalarBackward | null;
-  retainsGrad = false;
-  released = false;
-  readonly createdAt: string | undefined;
+export class Scalar {
+  /** @internal The segment of the tape holding this node. */
+  readonly seg: Segment;
+  /** @internal The node's slot in its segment. */
+  readonly at: number;
 
   /** @internal Use {@link scalar}. */
-  constructor(
-    value: number,
-    op = 'leaf',
-    parents: readonly Scalar[] = [],
-    backwardFn: ScalarBackward | null = null,
-    options: ScalarOptions = {},
-  ) {
-    this.value = value;
-    this.op = op;
-    this.parents = parents;
-    this.backwardFn = backwardFn;
-    this.requiresGrad = backwardFn !== null || (options.requiresGrad ?? false);
-    this.label = options.label;
-    this.createdAt = backwardFn ? creationSite() : undefined;
+  constructor(seg: Segment, at: number) {
+    this.seg = seg;
+    this.at = at;
   }
 
-  // --- binary ops: d(a+b) = (1, 1), d(a·b) = (b, a), … -----------------------------------------
+  /** The value. Writing it does not change derivatives already recorded from the old value. */
+  get value(): number {
+    return this.seg.value[this.at]!;
+  }
+  set value(v: number) {
+    this.seg.value[this.at] = v;
+  }
+  /** Accumulated d(output)/d(this) after `backward()`; 0 until then. */
+  get grad(): number {
+    return this.seg.gradientOf(this.at);
+  }
+  set grad(v: number) {
+    this.seg.setGradient(this.at, v);
+  }
+  /** A name shown by `explainGradient`, `toDot` and the verification reports. */
+  get label(): string | undefined {
+    return this.seg.labels?.get(this.at);
+  }
+  set label(name: string | undefined) {
+    if (name === undefined) this.seg.labels?.delete(this.at);
+    else (this.seg.labels ??= new Map()).set(this.at, String(name));
+  }
+  /** Whether gradients flow to this value (see {@link Scalar.requiresGrad_}). */
+  get requiresGrad(): boolean {
+    return (this.seg.flags[this.at]! & REQUIRES_GRAD) !== 0;
+  }
+  set requiresGrad(flag: boolean) {
+    this.requiresGrad_(flag);
+  }
+  /** The op that produced this value (`'leaf'` for leaves). */
+  get op(): string {
+    return nodeOpName(this.seg, this.at);
+  }
+  /** True for values not produced by a recorded op. */
+  get isLeaf(): boolean {
+    return (this.seg.flags[this.at]! & RECORDED) === 0;
+  }
+  /** Whether {@link Scalar.retainGrad} was called: this op result keeps its gradient in `.grad`. */
+  get retainsGrad(): boolean {
+    return (this.seg.flags[this.at]! & RETAINS_GRAD) !== 0;
+  }
+  /** True once a `backward()` without `retainGraph` has gone through this op result. */
+  get released(): boolean {
+    return (this.seg.flags[this.at]! & RELEASED) !== 0;
+  }
+  /**
+   * An identifier of this node that orders the graph: op results created later have larger ones,
+   * and leaves come before op results.
+   */
+  get seq(): number {
+    const key = nodeKey(this.seg, this.at);
+    return this.seg.holdsLeaves ? key - LEAF_OFFSET : key;
+  }
+  /** The Scalar inputs of the op that produced this value (none for a leaf or a number operand). */
+  get parents(): Scalar[] {
+    if (this.isLeaf) return [];
+    if (this.seg.ops[this.at] === CUSTOM) {
+      return this.seg.customs!.get(this.at)!.parents.map((p) => new Scalar(p.seg, p.at));
+    }
+    return [parentOf(this.seg, this.at, 0), parentOf(this.seg, this.at, 1)]
+      .filter((p) => p !== null)
+      .map((p) => new Scalar(p.seg, p.at));
+  }
+
+  // --- two inputs: d(a+b) = (1, 1), d(a·b) = (b, a), … (rules in math/rules.ts) -------------------
 
   /** `this + other`. */
   add(other: Scalar | number): Scalar {
-    const o = lift(other);
-    return rec('add', this.value + o.value, [this, o], (g) => [g, g]);
+    return binary(ADD, this, other);
   }
   /** `this − other`. */
   sub(other: Scalar | number): Scalar {
-    const o = lift(other);
-    return rec('sub', this.value - o.value, [this, o], (g) => [g, g.neg()]);
+    return binary(SUB, this, other);
   }
   /** `this · other`. */
   mul(other: Scalar | number): Scalar {
-    const o = lift(other);
-    return rec('mul', this.value * o.value, [this, o], (g) => [g.mul(o), g.mul(this)]);
+    return binary(MUL, this, other);
   }
   /** `this / other`. */
   div(other: Scalar | number): Scalar {
-    const o = lift(other);
-    return rec('div', this.value / o.value, [this, o], (g) => [g.div(o), g.mul(this).neg().div(o.mul(o))]);
+    return binary(DIV, this, other);
   }
-  /** `this ^ exponent`; d/dbase = e·b^(e−1), d/dexponent = b^e·ln b (needs b > 0 when it flows). */
+  /** `this ^ exponent`; at 0^0 both derivatives are 0, as PyTorch. */
   pow(exponent: Scalar | number): Scalar {
-    const e = lift(exponent);
-    const out = rec('pow', this.value ** e.value, [this, e], (g) => [
-      g.mul(e).mul(this.pow(e.sub(1))),
-      e.requiresGrad ? g.mul(out).mul(this.log()) : null,
-    ]);
-    return out;
+    return binary(POW, this, exponent);
   }
-  /** Elementwise maximum; the gradient goes to the larger input (half each on a tie, as PyTorch). */
+  /** The larger of the two; a tie splits the gradient equally, as PyTorch. */
   maximum(other: Scalar | number): Scalar {
-    const o = lift(other);
-    const share = this.value > o.value ? 1 : this.value < o.value ? 0 : 0.5;
-    return rec('maximum', Math.max(this.value, o.value), [this, o], (g) => [g.mul(share), g.mul(1 - share)]);
+    return binary(MAXIMUM, this, other);
   }
-  /** Elementwise minimum; the gradient goes to the smaller input (half each on a tie). */
+  /** The smaller of the two; a tie splits the gradient equally. */
   minimum(other: Scalar | number): Scalar {
-    const o = lift(other);
-    const share = this.value < o.value ? 1 : this.value > o.value ? 0 : 0.5;
-    return rec('minimum', Math.min(this.value, o.value), [this, o], (g) => [g.mul(share), g.mul(1 - share)]);
+    return binary(MINIMUM, this, other);
   }
 
-  // --- unary ops ------------------------------------------------------------------------------
+  // --- one input ---------------------------------------------------------------------------------
 
   /** `−this`. */
   neg(): Scalar {
-    return rec('neg', -this.value, [this], (g) => [g.neg()]);
+    return unary(U.neg, this);
   }
-  /** `e^this`; its derivative is itself. */
+  /** `e^this`. */
   exp(): Scalar {
-    const out = rec('exp', Math.exp(this.value), [this], (g) => [g.mul(out)]);
-    return out;
+    return unary(U.exp, this);
   }
-  /** Natural logarithm; a non-positive input gives NaN/−Infinity as in IEEE arithmetic. */
+  /** Natural logarithm (−Infinity at 0, NaN below, as IEEE arithmetic). */
   log(): Scalar {
-    return rec('log', Math.log(this.value), [this], (g) => [g.div(this)]);
+    return unary(U.log, this);
   }
-  /** Square root; d = 1 / (2√x). */
+  /** log(1 + this), accurate near 0. */
+  log1p(): Scalar {
+    return unary(U.log1p, this);
+  }
+  /** e^this − 1, accurate near 0. */
+  expm1(): Scalar {
+    return unary(U.expm1, this);
+  }
+  /** Square root. */
   sqrt(): Scalar {
-    const out = rec('sqrt', Math.sqrt(this.value), [this], (g) => [g.div(out.mul(2))]);
-    return out;
+    return unary(U.sqrt, this);
   }
-  /** Absolute value; d = sign(x), 0 at 0 (as PyTorch). */
+  /** `this²`. */
+  square(): Scalar {
+    return unary(U.square, this);
+  }
+  /** Absolute value (gradient 0 at 0). */
   abs(): Scalar {
-    return rec('abs', Math.abs(this.value), [this], (g) => [g.mul(Math.sign(this.value))]);
+    return unary(U.abs, this);
   }
-  /** Sine; d = cos x. */
+  /** Sine. */
   sin(): Scalar {
-    return rec('sin', Math.sin(this.value), [this], (g) => [g.mul(this.cos())]);
+    return unary(U.sin, this);
   }
-  /** Cosine; d = −sin x. */
+  /** Cosine. */
   cos(): Scalar {
-    return rec('cos', Math.cos(this.value), [this], (g) => [g.mul(this.sin()).neg()]);
+    return unary(U.cos, this);
   }
-  /** Hyperbolic tangent; d = 1 − tanh². */
+  /** Hyperbolic tangent. */
   tanh(): Scalar {
-    const out = rec('tanh', Math.tanh(this.value), [this], (g) => [g.mul(out.mul(out).neg().add(1))]);
-    return out;
+    return unary(U.tanh, this);
   }
-  /** Logistic sigmoid 1/(1+e^−x), computed without overflow; d = σ(1 − σ). */
+  /** Logistic sigmoid, overflow-free. */
   sigmoid(): Scalar {
-    const x = this.value;
-    const s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    const out = rec('sigmoid', s, [this], (g) => [g.mul(out.mul(out.neg().add(1)))]);
-    return out;
+    return unary(U.sigmoid, this);
   }
-  /** max(0, x); d = 1 for x > 0, else 0 (0 at 0, as PyTorch). */
+  /** max(0, x) (gradient 0 at 0). */
   relu(): Scalar {
-    return rec('relu', this.value > 0 ? this.value : 0, [this], (g) => [g.mul(this.value > 0 ? 1 : 0)]);
+    return unary(U.relu, this);
   }
   /** x for x > 0, `slope`·x otherwise (slope at 0, as PyTorch). */
   leakyRelu(slope = 0.01): Scalar {
-    const k = this.value > 0 ? 1 : slope;
-    return rec('leakyRelu', this.value * k, [this], (g) => [g.mul(k)]);
+    return unary(U.leakyRelu, this, requireParameter('leakyRelu', 'slope', slope));
   }
-  /** log(1 + e^(βx))/β, and exactly x where βx > threshold (PyTorch's rule); d = σ(βx). */
+  /** x for x > 0, `alpha`·(e^x − 1) otherwise. */
+  elu(alpha = 1): Scalar {
+    return unary(U.elu, this, requireParameter('elu', 'alpha', alpha));
+  }
+  /** The error function. */
+  erf(): Scalar {
+    return unary(U.erf, this);
+  }
+  /** x·Φ(x) exactly (`'none'`, the default) or with the tanh approximation. */
+  gelu(options: { approximate?: 'none' | 'tanh' } = {}): Scalar {
+    const approximate = options.approximate ?? 'none';
+    if (approximate === 'none') return unary(U.gelu, this);
+    if (approximate === 'tanh') return unary(U.geluTanh, this);
+    throw new TapegradError('gelu', `approximate must be 'none' or 'tanh', got '${String(approximate)}'.`);
+  }
+  /** log(1 + e^(βx))/β, and exactly x where βx > threshold (PyTorch's rule). */
   softplus(options: { beta?: number; threshold?: number } = {}): Scalar {
-    const { beta = 1, threshold = 20 } = options;
-    const bx = this.value * beta;
-    if (bx > threshold) return rec('softplus', this.value, [this], (g) => [g]);
-    const value = (Math.max(bx, 0) + Math.log1p(Math.exp(-Math.abs(bx)))) / beta;
-    return rec('softplus', value, [this], (g) => [g.mul(this.mul(beta).sigmoid())]);
+    const beta = requireParameter('softplus', 'beta', options.beta ?? 1);
+    if (beta === 0) throw new TapegradError('softplus', 'beta must be non-zero.');
+    return unary(U.softplus, this, beta, requireParameter('softplus', 'threshold', options.threshold ?? 20));
+  }
+  /** Clamps into [min, max] (pass `undefined` for a missing bound); gradient 1 inside, bounds inclusive. */
+  clamp(min?: number, max?: number): Scalar {
+    if (min === undefined && max === undefined) {
+      throw new TapegradError('clamp', 'needs at least one of min and max.');
+    }
+    const lo = min === undefined ? -Infinity : requireParameter('clamp', 'min', min);
+    const hi = max === undefined ? Infinity : requireParameter('clamp', 'max', max);
+    if (lo > hi) throw new TapegradError('clamp', `min ${lo} is greater than max ${hi}.`);
+    return unary(U.clamp, this, lo, hi);
   }
 
-  // --- the tape -------------------------------------------------------------------------------
+  // --- the tape ----------------------------------------------------------------------------------
 
   /**
    * Reverse mode from this value: accumulates d(this)/d(leaf) into `.grad` of every leaf that
-   * requires grad (PyTorch semantics: gradients add up until `zeroGrad()`).
+   * requires grad (PyTorch semantics: gradients add up until `zeroGrad()`). The graph stays
+   * readable afterwards — `explainGradient` and `toDot` still work — but a second `backward()`
+   * through it needs `{ retainGraph: true }` on the first.
    */
   backward(options: BackwardOptions = {}): void {
     if (!this.requiresGrad) {
@@ -166,7 +255,11 @@ export class Scalar implements TapeNode {
         `this value (op '${this.op}') does not require grad: no input of its graph has requiresGrad: true, or it was computed inside noGrad().`,
       );
     }
-    runBackward([this], [new Scalar(1)], options);
+    const createGraph = options.createGraph ?? false;
+    const retainGraph = options.retainGraph ?? createGraph;
+    if (createGraph) withGradMode(true, () => backwardRecorded([this], [scalar(1)], { retainGraph }, KIT));
+    else backwardNumbers([this], [1], { retainGraph });
+    if (!retainGraph) sealOpSegment();
   }
   /** Sets `.grad` to 0. */
   zeroGrad(): void {
@@ -174,73 +267,304 @@ export class Scalar implements TapeNode {
   }
   /** Keeps this intermediate's gradient in `.grad` during `backward()`. */
   retainGrad(): this {
-    this.retainsGrad = true;
+    this.seg.flags[this.at] = this.seg.flags[this.at]! | RETAINS_GRAD;
     return this;
   }
-  /** The same value, cut out of the graph. */
+  /** The same value as a new leaf, cut out of the graph (the label is kept). */
   detach(): Scalar {
-    return new Scalar(this.value, 'leaf', [], null, { label: this.label });
+    return scalar(this.value, { label: this.label });
   }
   /** Sets `requiresGrad` on a leaf (chainable, like PyTorch's `requires_grad_()`). */
   requiresGrad_(flag = true): this {
-    if (this.backwardFn !== null) {
+    if (!this.isLeaf) {
       throw new TapegradError(
         'requiresGrad_',
         `only leaves can change requiresGrad; '${this.op}' is an op result. Use detach() first.`,
       );
     }
-    this.requiresGrad = flag;
+    const flags = this.seg.flags[this.at]!;
+    this.seg.flags[this.at] = flag ? flags | REQUIRES_GRAD : flags & ~REQUIRES_GRAD;
     return this;
   }
-  /** `label=value` or the value. */
+  /** `Scalar(label=value)` or `Scalar(value)`. */
   toString(): string {
     return this.label ? `Scalar(${this.label}=${this.value})` : `Scalar(${this.value})`;
   }
-
-  /** @internal tape hooks */
-  addGrad(a: unknown, b: unknown): unknown {
-    return (a as Scalar).add(b as Scalar);
-  }
-  /** @internal Scalar gradients are stored as numbers, so sharing the object is harmless. */
-  cloneGrad(g: unknown): unknown {
-    return g;
-  }
-  /** @internal */
-  storeGrad(g: unknown): void {
-    this.grad += (g as Scalar).value;
-  }
-  /** @internal */
-  isNonFinite(g: unknown): boolean {
-    return !Number.isFinite((g as Scalar).value);
-  }
 }
+
+/** Puts leaves' `seq` below every op result's. */
+const LEAF_OFFSET = 2 ** 52;
 
 /** A leaf Scalar: `scalar(0.25, { requiresGrad: true, label: 'w5' })`. */
 export function scalar(value: number, options: ScalarOptions = {}): Scalar {
   if (typeof value !== 'number') {
-    throw new TapegradError('scalar', `expected a number, got ${typeof value}. Use tensor() for arrays.`);
+    throw new TapegradError(
+      'scalar',
+      `expected a number, got ${describeValue(value)}. Use tensor() for arrays.`,
+    );
   }
-  return new Scalar(value, 'leaf', [], null, options);
+  const out = unrecorded(0, value);
+  if (options.requiresGrad) out.seg.flags[out.at] = REQUIRES_GRAD;
+  if (options.label !== undefined) out.label = options.label;
+  return out;
 }
 
-const lift = (x: Scalar | number): Scalar => {
-  if (x instanceof Scalar) return x;
-  if (typeof x !== 'number') {
-    throw new TapegradError('Scalar', `expected a Scalar or a number as operand, got ${describeValue(x)}.`);
-  }
-  return new Scalar(x);
-};
+/** What the Scalar tape has stored so far, and what each node costs. */
+export interface ScalarTapeStats {
+  /** Op results recorded with their local derivatives. */
+  recorded: number;
+  /** Leaves and results computed without recording. */
+  unrecorded: number;
+  /** Bytes of tape memory per node: value, gradient, local derivatives, parents, op and flags. */
+  bytesPerNode: number;
+}
 
-/** Records one Scalar op: the result, its parents and its backward closure, when recording. */
-function rec(op: string, value: number, parents: readonly Scalar[], backward: ScalarBackward): Scalar {
-  const recording = isGradEnabled() && parents.some((p) => p.requiresGrad);
-  const out = recording ? new Scalar(value, op, parents, backward) : new Scalar(value, op);
-  if (isAnomalyEnabled() && !Number.isFinite(value) && parents.every((p) => Number.isFinite(p.value))) {
-    throw new TapegradError(
-      op,
-      `produced ${value} from finite inputs (${parents.map((p) => p.value).join(', ')}).` +
-        `\nCreated at:\n${out.createdAt ?? creationSite() ?? '(unknown)'}`,
-    );
+/**
+ * Counts of the Scalar nodes stored since the process started — recorded op results and
+ * unrecorded values — and the bytes each takes. Useful to size a computation: a step that records
+ * N nodes keeps about N · `bytesPerNode` bytes alive until its graph is dropped.
+ */
+export function scalarTapeStats(): ScalarTapeStats {
+  return { ...tapeCounts(), bytesPerNode: BYTES_PER_NODE };
+}
+
+// --- recording --------------------------------------------------------------------------------------
+
+interface UnaryEntry {
+  readonly rule: UnaryRule;
+  readonly code: number;
+}
+interface BinaryEntry {
+  readonly rule: BinaryRule;
+  readonly code: number;
+}
+
+const U = Object.fromEntries(
+  Object.values(UNARY_RULES).map((rule) => [rule.name, { rule, code: UNARY_CODE[rule.name] }]),
+) as { readonly [K in keyof typeof UNARY_RULES]: UnaryEntry };
+const binaryEntry = (rule: BinaryRule): BinaryEntry => ({ rule, code: BINARY_CODE[rule.name] });
+const ADD = binaryEntry(BINARY_RULES.add);
+const SUB = binaryEntry(BINARY_RULES.sub);
+const MUL = binaryEntry(BINARY_RULES.mul);
+const DIV = binaryEntry(BINARY_RULES.div);
+const POW = binaryEntry(BINARY_RULES.pow);
+const MAXIMUM = binaryEntry(BINARY_RULES.maximum);
+const MINIMUM = binaryEntry(BINARY_RULES.minimum);
+
+const requires = (x: Scalar): boolean => (x.seg.flags[x.at]! & REQUIRES_GRAD) !== 0;
+
+/** A node that is not recorded (a leaf, or a result computed from values that need no gradient). */
+function unrecorded(code: number, value: number): Scalar {
+  const seg = leafSegmentWithRoom();
+  const at = seg.count++;
+  seg.value[at] = value;
+  seg.ops[at] = code;
+  return new Scalar(seg, at);
+}
+
+/** A fresh slot for a recorded result, with its value, op code and flags set. */
+function recordedSlot(code: number, value: number, flags: number): Scalar {
+  const seg = opSegmentWithRoom();
+  const at = seg.count++;
+  seg.value[at] = value;
+  seg.ops[at] = code;
+  seg.flags[at] = RECORDED | REQUIRES_GRAD | flags;
+  if (isAnomalyEnabled()) (seg.createdAt ??= new Map()).set(at, creationSite() ?? '(unknown)');
+  return new Scalar(seg, at);
+}
+
+/** Records a one-input op: its value and its derivative, both from the op's rule. */
+function unary(op: UnaryEntry, x: Scalar, p = 0, q = 0): Scalar {
+  const xv = x.value;
+  const value = op.rule.value(xv, p, q);
+  if (isAnomalyEnabled()) checkFinite(op.rule.name, value, [xv]);
+  if (!requires(x) || !isGradEnabled()) return unrecorded(op.code, value);
+  const out = recordedSlot(op.code, value, P0_GRAD);
+  const { seg, at } = out;
+  seg.d0[at] = op.rule.grad(NUMBERS, xv, value, p, q);
+  seg.d1[at] = q;
+  seg.aux[at] = p;
+  seg.parents[2 * at] = seg.link(x.seg, x.at);
+  seg.parents[2 * at + 1] = NO_PARENT;
+  return out;
+}
+
+/** Records a two-input op; a number operand is stored as a constant of the node, not a node. */
+function binary(op: BinaryEntry, a: Scalar | number, b: Scalar | number): Scalar {
+  const av = operandValue(op, a);
+  const bv = operandValue(op, b);
+  const value = op.rule.value(av, bv);
+  if (isAnomalyEnabled()) checkFinite(op.rule.name, value, [av, bv]);
+  const ga = typeof a !== 'number' && requires(a);
+  const gb = typeof b !== 'number' && requires(b);
+  if (!(ga || gb) || !isGradEnabled()) return unrecorded(op.code, value);
+  const flags = (ga ? P0_GRAD : 0) | (gb ? P1_GRAD : 0) | (typeof a === 'number' ? CONST_LEFT : 0);
+  const out = recordedSlot(op.code, value, flags);
+  const { seg, at } = out;
+  if (typeof a === 'number') {
+    seg.parents[2 * at] = NO_PARENT;
+    seg.aux[at] = a;
+  } else {
+    seg.parents[2 * at] = seg.link(a.seg, a.at);
+    if (ga) seg.d0[at] = op.rule.grad(NUMBERS, av, bv, value, 0);
+  }
+  if (typeof b === 'number') {
+    seg.parents[2 * at + 1] = NO_PARENT;
+    seg.aux[at] = b;
+  } else {
+    seg.parents[2 * at + 1] = seg.link(b.seg, b.at);
+    if (gb) seg.d1[at] = op.rule.grad(NUMBERS, av, bv, value, 1);
   }
   return out;
 }
+
+function operandValue(op: BinaryEntry, x: Scalar | number): number {
+  if (typeof x === 'number') return x;
+  if (x instanceof Scalar) return x.value;
+  throw new TapegradError(op.rule.name, `expected a Scalar or a number as operand, got ${describeValue(x)}.`);
+}
+
+function requireParameter(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || Number.isNaN(v)) {
+    throw new TapegradError(op, `${name} must be a number, got ${JSON.stringify(v) ?? String(v)}.`);
+  }
+  return v;
+}
+
+/** Under `detectAnomaly`: a non-finite result from finite inputs is an error naming the op. */
+function checkFinite(op: string, value: number, inputs: readonly number[]): void {
+  if (Number.isFinite(value) || !inputs.every(Number.isFinite)) return;
+  throw new TapegradError(
+    op,
+    `produced ${value} from finite inputs (${inputs.join(', ')}).\nCreated at:\n${creationSite() ?? '(unknown)'}`,
+  );
+}
+
+// --- what transforms, custom ops and recorded backward passes need ----------------------------------
+
+/** Scalar ops as an algebra: derivative rules evaluated here are recorded (when grad mode is on). */
+const SCALARS: Algebra<Scalar> = {
+  add: (a, b) => apply2(ADD, a, b),
+  sub: (a, b) => apply2(SUB, a, b),
+  mul: (a, b) => apply2(MUL, a, b),
+  div: (a, b) => apply2(DIV, a, b),
+  pow: (a, b) => apply2(POW, a, b),
+  neg: (a) => apply1(U.neg, a),
+  exp: (a) => apply1(U.exp, a),
+  log: (a) => apply1(U.log, a),
+  sin: (a) => apply1(U.sin, a),
+  cos: (a) => apply1(U.cos, a),
+  tanh: (a) => apply1(U.tanh, a),
+  sigmoid: (a) => apply1(U.sigmoid, a),
+  erf: (a) => apply1(U.erf, a),
+  sign: (a) => NUMBERS.sign(numberOf(a)),
+  gt: (a, b) => NUMBERS.gt(numberOf(a), numberOf(b)),
+  ge: (a, b) => NUMBERS.ge(numberOf(a), numberOf(b)),
+  lt: (a, b) => NUMBERS.lt(numberOf(a), numberOf(b)),
+  le: (a, b) => NUMBERS.le(numberOf(a), numberOf(b)),
+  eq: (a, b) => NUMBERS.eq(numberOf(a), numberOf(b)),
+  where: (cond, a, b) => (numberOf(cond) !== 0 ? a : b),
+};
+
+const numberOf = (x: Value<Scalar>): number => (typeof x === 'number' ? x : x.value);
+const apply1 = (op: UnaryEntry, a: Value<Scalar>): Value<Scalar> =>
+  typeof a === 'number' ? op.rule.value(a, 0, 0) : unary(op, a);
+const apply2 = (op: BinaryEntry, a: Value<Scalar>, b: Value<Scalar>): Value<Scalar> =>
+  typeof a === 'number' && typeof b === 'number' ? op.rule.value(a, b) : binary(op, a, b);
+
+const KIT: ScalarKit<Scalar> = {
+  handle: (seg, at) => new Scalar(seg, at),
+  algebra: SCALARS,
+  valueOf: (g) => g.value,
+};
+
+/**
+ * @internal Gradients of `roots` (seeded with `seeds`) with respect to `inputs`, as fresh Scalars
+ * (null where no gradient arrives), leaving every `.grad` alone. With `createGraph` the gradients
+ * are recorded, so they can be differentiated again.
+ */
+export function scalarGradients(
+  roots: readonly Scalar[],
+  seeds: readonly Scalar[],
+  inputs: readonly Scalar[],
+  options: { createGraph: boolean; retainGraph: boolean },
+): (Scalar | null)[] {
+  if (options.createGraph) {
+    return withGradMode(true, () =>
+      backwardRecorded(roots, seeds, { retainGraph: options.retainGraph, inputs }, KIT),
+    );
+  }
+  const values = backwardNumbers(
+    roots,
+    seeds.map((s) => s.value),
+    { retainGraph: options.retainGraph, inputs },
+  );
+  return values.map((v) => (v === null ? null : scalar(v)));
+}
+
+/**
+ * @internal The gradient of `x`'s parents given gradient `g` of `x`, one entry per parent position
+ * (a parent used twice appears twice). Reads the local derivatives recorded on the tape, so it works
+ * after `backward()` too.
+ */
+export function scalarPullback(x: Scalar, g: number): [Scalar, number][] {
+  const { seg, at } = x;
+  const flag = seg.flags[at]!;
+  if ((flag & RECORDED) === 0) return [];
+  if (seg.ops[at] === CUSTOM) {
+    const node = seg.customs!.get(at)!;
+    const grads = node.numeric(g);
+    return node.parents.flatMap((p, i) => {
+      const gi = grads[i];
+      return gi === null || gi === undefined || (p.seg.flags[p.at]! & REQUIRES_GRAD) === 0
+        ? []
+        : [[new Scalar(p.seg, p.at), gi] as [Scalar, number]];
+    });
+  }
+  const out: [Scalar, number][] = [];
+  for (const [k, bit, partials] of [
+    [0, P0_GRAD, seg.d0],
+    [1, P1_GRAD, seg.d1],
+  ] as const) {
+    const p = (flag & bit) !== 0 ? parentOf(seg, at, k) : null;
+    if (p !== null) out.push([new Scalar(p.seg, p.at), g * partials[at]!]);
+  }
+  return out;
+}
+
+/** @internal Gradients of `root` (seeded with 1) for `inputs`, reading the tape even after release. */
+export function scalarGradientsReadOnly(root: Scalar, inputs: readonly Scalar[]): (number | null)[] {
+  return backwardNumbers([root], [1], { retainGraph: true, inputs, readOnly: true });
+}
+
+/** @internal The identity a transform records on a traced argument, so gradients pass through it. */
+export function scalarInput(x: Scalar): Scalar {
+  const out = recordedSlot(INPUT, x.value, P0_GRAD);
+  out.seg.d0[out.at] = 1;
+  out.seg.parents[2 * out.at] = out.seg.link(x.seg, x.at);
+  out.seg.parents[2 * out.at + 1] = NO_PARENT;
+  return out;
+}
+
+/**
+ * @internal Records a custom op (`customGrad`) on Scalars: `value` computed by the user's forward,
+ * `rules` its backward in numbers and in recorded Scalars.
+ */
+export function scalarCustomOp(
+  name: string,
+  inputs: readonly Scalar[],
+  value: number,
+  rules: (out: Scalar) => Pick<CustomNode, 'numeric' | 'recorded'>,
+): Scalar {
+  if (!isGradEnabled() || !inputs.some(requires)) return unrecorded(CUSTOM_UNRECORDED, value);
+  const out = recordedSlot(CUSTOM, value, 0);
+  const node: CustomNode = { name, parents: inputs.map((x) => ({ seg: x.seg, at: x.at })), ...rules(out) };
+  (out.seg.customs ??= new Map()).set(out.at, node);
+  out.seg.parents[2 * out.at] = NO_PARENT;
+  out.seg.parents[2 * out.at + 1] = NO_PARENT;
+  // The inputs' segments must outlive this node: the custom node holds them through `parents`.
+  return out;
+}
+
+/** Op code shown for an unrecorded custom-op result (a leaf). */
+const CUSTOM_UNRECORDED = 0;

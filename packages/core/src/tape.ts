@@ -1,20 +1,17 @@
 import { TapegradError } from './errors.js';
 import { isAnomalyEnabled, withGradMode } from './grad-mode.js';
 
-/** Maps the gradient of a node to the gradients of its parents (`null` where none flows). */
-export type BackwardFn = (grad: never) => readonly (unknown | null)[];
-
 /**
- * A value on the tape: a leaf (no `backwardFn`) or the result of an op. Scalar and Tensor both
- * implement it, so one engine runs backward for both.
+ * A node of the Tensor tape: a leaf (no `backwardFn`) or the result of an op, whose closure maps
+ * the gradient `G` of the node to gradients of its parents (`null` where none flows).
  */
-export interface TapeNode {
+export interface TapeNode<G = unknown> {
   /** Creation order, strictly increasing: a topological order of the graph. */
   readonly seq: number;
   /** The op that produced this node (`'leaf'` for leaves). */
   readonly op: string;
-  parents: readonly TapeNode[];
-  backwardFn: BackwardFn | null;
+  parents: readonly TapeNode<G>[];
+  backwardFn: ((grad: G) => readonly (G | null)[]) | null;
   requiresGrad: boolean;
   /** Keep this (non-leaf) node's gradient in `.grad`, as PyTorch's `retain_grad()`. */
   retainsGrad: boolean;
@@ -22,14 +19,18 @@ export interface TapeNode {
   released: boolean;
   /** Stack trace of the creating call, kept only under `detectAnomaly`. */
   createdAt: string | undefined;
-  /** Sums two gradient contributions (differentiably when recording). */
-  addGrad(a: unknown, b: unknown): unknown;
-  /** A copy of a gradient, so two `.grad` fields never share one object (differentiable when recording). */
-  cloneGrad(g: unknown): unknown;
-  /** Accumulates a finished gradient into `.grad` (leaves and retained nodes). */
-  storeGrad(g: unknown, createGraph: boolean): void;
+}
+
+/** What the engine does with gradients of type `G` for nodes of type `N`. */
+export interface GradientOps<G, N extends TapeNode<G>> {
+  /** Sums two contributions (differentiably when recording). */
+  add(a: G, b: G): G;
+  /** A copy, so two `.grad` fields never share one object (differentiable when recording). */
+  copy(g: G): G;
+  /** Accumulates a finished gradient into `node.grad` (leaves and retaining nodes). */
+  store(node: N, g: G, createGraph: boolean): void;
   /** True when a gradient holds NaN or ±Infinity (anomaly detection). */
-  isNonFinite(g: unknown): boolean;
+  isNonFinite(g: G): boolean;
 }
 
 let seqCounter = 0;
@@ -45,35 +46,26 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
-const EMPTY: readonly TapeNode[] = [];
-
-/** Where an op was created, for error messages under anomaly detection. */
-export const creationSite = (): string | undefined => {
-  if (!isAnomalyEnabled()) return undefined;
-  const stack = new Error().stack?.split('\n') ?? [];
-  // Drop the frames inside tapegrad itself so the user's call comes first.
-  const user = stack.slice(1).filter((line) => !/[/\\](core[/\\](src|dist))[/\\]/.test(line));
-  return (user.length > 0 ? user : stack.slice(1)).slice(0, 4).join('\n');
-};
+const EMPTY: readonly never[] = [];
 
 /**
  * Every node reachable from `roots` through `parents`, each once, in ascending creation order
  * (a topological order). The walk uses an explicit stack, so a chain of 10^6 ops cannot overflow
  * the call stack; it does not go past nodes for which `expand` returns false.
  */
-export function reachable(
-  roots: readonly TapeNode[],
-  expand: (node: TapeNode) => boolean = () => true,
-): TapeNode[] {
-  const nodes: TapeNode[] = [];
-  const seen = new Set<TapeNode>();
-  const stack: TapeNode[] = [...roots];
+export function reachable<N extends { readonly seq: number; readonly parents: readonly unknown[] }>(
+  roots: readonly N[],
+  expand: (node: N) => boolean = () => true,
+): N[] {
+  const nodes: N[] = [];
+  const seen = new Set<N>();
+  const stack: N[] = [...roots];
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (seen.has(node)) continue;
     seen.add(node);
     nodes.push(node);
-    if (expand(node)) for (const parent of node.parents) if (!seen.has(parent)) stack.push(parent);
+    if (expand(node)) for (const parent of node.parents as N[]) if (!seen.has(parent)) stack.push(parent);
   }
   return nodes.sort((a, b) => a.seq - b.seq);
 }
@@ -91,17 +83,18 @@ export function reachable(
  * nothing beyond the inputs is visited. Otherwise `stored`, when given, collects the nodes whose
  * `.grad` received a gradient.
  */
-export function runBackward(
-  roots: readonly TapeNode[],
-  rootGrads: readonly unknown[],
-  options: BackwardOptions & { inputs?: readonly TapeNode[]; stored?: TapeNode[] } = {},
-): (unknown | null)[] {
+export function runBackward<G, N extends TapeNode<G>>(
+  roots: readonly N[],
+  rootGrads: readonly G[],
+  ops: GradientOps<G, N>,
+  options: BackwardOptions & { inputs?: readonly N[]; stored?: N[] } = {},
+): (G | null)[] {
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph;
   const inputs = options.inputs;
-  const inputSet = inputs ? new Set(inputs) : undefined;
+  const inputSet = inputs ? new Set<N>(inputs) : undefined;
 
-  const nodes = reachable(roots, (n) => n.requiresGrad && !inputSet?.has(n))
+  const nodes = reachable<N>(roots, (n) => n.requiresGrad && !inputSet?.has(n))
     .filter((n) => n.requiresGrad)
     .reverse();
   // With `inputs`, only the nodes lying on a path to an input matter: running (and releasing) the
@@ -109,15 +102,15 @@ export function runBackward(
   // function closes over. Parents are created before children, so one ascending pass suffices.
   const order = inputSet ? onPathsTo(nodes, inputSet) : nodes;
 
-  const pending = new Map<TapeNode, unknown>();
-  const add = (node: TapeNode, g: unknown) => {
+  const pending = new Map<N, G>();
+  const add = (node: N, g: G) => {
     const prev = pending.get(node);
-    pending.set(node, prev === undefined ? g : withGradMode(createGraph, () => node.addGrad(prev, g)));
+    pending.set(node, prev === undefined ? g : withGradMode(createGraph, () => ops.add(prev, g)));
   };
-  roots.forEach((root, i) => add(root, rootGrads[i]));
+  roots.forEach((root, i) => add(root, rootGrads[i]!));
 
-  const results = new Map<TapeNode, unknown>();
-  const storedValues = new Set<unknown>();
+  const results = new Map<N, G>();
+  const storedValues = new Set<G>();
   for (const node of order) {
     const g = pending.get(node);
     if (g === undefined) continue;
@@ -132,11 +125,9 @@ export function runBackward(
         // A closure may hand one gradient object to several parents (add returns [g, g]), and the
         // caller's seed is theirs: each `.grad` gets an object of its own.
         const value =
-          storedValues.has(g) || rootGrads.includes(g)
-            ? withGradMode(createGraph, () => node.cloneGrad(g))
-            : g;
+          storedValues.has(g) || rootGrads.includes(g) ? withGradMode(createGraph, () => ops.copy(g)) : g;
         storedValues.add(value);
-        withGradMode(createGraph, () => node.storeGrad(value, createGraph));
+        withGradMode(createGraph, () => ops.store(node, value, createGraph));
         options.stored?.push(node);
       }
     }
@@ -146,25 +137,10 @@ export function runBackward(
         `tried to run backward through the graph a second time: the closure of '${node.op}' was freed by the first backward(). Pass { retainGraph: true } to the first backward() to keep the graph.`,
       );
     }
-    const fn = node.backwardFn as ((grad: unknown) => readonly (unknown | null)[]) | null;
+    const fn = node.backwardFn;
     if (fn === null) continue;
     const parentGrads = withGradMode(createGraph, () => runClosure(node, fn, g));
-    const parents = node.parents;
-    for (let i = 0; i < parents.length; i++) {
-      const parent = parents[i]!;
-      const pg = parentGrads[i];
-      if (pg === null || pg === undefined || !parent.requiresGrad) continue;
-      if (isAnomalyEnabled() && node.isNonFinite(pg)) {
-        const err = new TapegradError(
-          node.op,
-          `the backward of '${node.op}' produced NaN or Infinity in the gradient of its input ${i} (a '${parent.op}' node).` +
-            (node.createdAt ? `\n'${node.op}' was created at:\n${node.createdAt}` : ''),
-        );
-        attributed.add(err);
-        throw err;
-      }
-      add(parent, pg);
-    }
+    propagate(node, parentGrads, ops, add);
     if (!retainGraph) {
       node.parents = EMPTY;
       node.backwardFn = null;
@@ -174,9 +150,37 @@ export function runBackward(
   return inputs ? inputs.map((n) => results.get(n) ?? null) : [];
 }
 
+/** Hands each parent its gradient, checking for NaN/Inf under anomaly detection. */
+function propagate<G, N extends TapeNode<G>>(
+  node: N,
+  parentGrads: readonly (G | null)[],
+  ops: GradientOps<G, N>,
+  add: (node: N, g: G) => void,
+): void {
+  const parents = node.parents as readonly N[];
+  for (let i = 0; i < parents.length; i++) {
+    const parent = parents[i]!;
+    const pg = parentGrads[i];
+    if (pg === null || pg === undefined || !parent.requiresGrad) continue;
+    if (isAnomalyEnabled() && ops.isNonFinite(pg)) {
+      const err = new TapegradError(
+        node.op,
+        `the backward of '${node.op}' produced NaN or Infinity in the gradient of its input ${i} (a '${parent.op}' node).` +
+          (node.createdAt ? `\n'${node.op}' was created at:\n${node.createdAt}` : ''),
+      );
+      attributed.add(err);
+      throw err;
+    }
+    add(parent, pg);
+  }
+}
+
 /** Keeps the nodes (sorted by descending seq) from which some input can be reached. */
-function onPathsTo(nodes: readonly TapeNode[], inputs: ReadonlySet<TapeNode>): TapeNode[] {
-  const reaches = new Set<TapeNode>();
+function onPathsTo<N extends { released: boolean; parents: readonly unknown[] }>(
+  nodes: readonly N[],
+  inputs: ReadonlySet<N>,
+): N[] {
+  const reaches = new Set<unknown>();
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i]!;
     // A released node has lost its parents; keep it so the loop reports the second backward.
@@ -193,11 +197,11 @@ const attributed = new WeakSet<Error>();
  * the rule producing NaN/Inf, such as the division in the backward of `sqrt` at 0) is reported as
  * the failure of that closure, with where its op was created: the user never called the inner op.
  */
-function runClosure(
-  node: TapeNode,
-  fn: (grad: unknown) => readonly (unknown | null)[],
-  g: unknown,
-): readonly (unknown | null)[] {
+function runClosure<G>(
+  node: { op: string; createdAt: string | undefined },
+  fn: (grad: G) => readonly (G | null)[],
+  g: G,
+): readonly (G | null)[] {
   if (!isAnomalyEnabled()) return fn(g);
   try {
     return fn(g);

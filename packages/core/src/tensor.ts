@@ -13,7 +13,7 @@ import * as red from './ops/reduce.js';
 import * as sh from './ops/shape.js';
 import { cast, expand, reshape } from './ops/shape-core.js';
 import { sizeOf } from './shape.js';
-import { type BackwardOptions, nextSeq, runBackward, type TapeNode } from './tape.js';
+import { type BackwardOptions, type GradientOps, nextSeq, runBackward, type TapeNode } from './tape.js';
 
 type Operand = Tensor | number;
 type Axis = number | readonly number[];
@@ -25,7 +25,7 @@ export type NestedArray = number | NestedArray[];
  * `dtype`. Ops follow NumPy broadcasting and PyTorch's names and semantics; results of ops on
  * tensors that require grad record their backward rule, and `backward()` fills `.grad`.
  */
-export class Tensor implements TapeNode {
+export class Tensor implements TapeNode<Tensor> {
   /** The elements, row-major. Writing to it directly bypasses version tracking. */
   readonly data: TypedArray;
   /** Size of each axis; `[]` for a 0-d tensor. */
@@ -133,6 +133,14 @@ export class Tensor implements TapeNode {
   log(): Tensor {
     return ew.log(this);
   }
+  /** log(1 + this), accurate near 0. */
+  log1p(): Tensor {
+    return ew.log1p(this);
+  }
+  /** e^this − 1, accurate near 0. */
+  expm1(): Tensor {
+    return ew.expm1(this);
+  }
   /** Square root. */
   sqrt(): Tensor {
     return ew.sqrt(this);
@@ -156,6 +164,10 @@ export class Tensor implements TapeNode {
   /** Hyperbolic tangent. */
   tanh(): Tensor {
     return ew.tanh(this);
+  }
+  /** The error function. */
+  erf(): Tensor {
+    return ew.erf(this);
   }
   /** Logistic sigmoid, overflow-free. */
   sigmoid(): Tensor {
@@ -366,7 +378,7 @@ export class Tensor implements TapeNode {
     } else if (seed.dtype !== this.dtype) seed = cast(seed, this.dtype);
     const root = seed;
     const stored: Tensor[] = [];
-    const run = () => runBackward([this], [root], { ...options, stored });
+    const run = () => runBackward([this], [root], TENSOR_GRADIENTS, { ...options, stored });
     // Without createGraph nothing created during backward outlives it but the stored gradients.
     if (options.createGraph) run();
     else recycleAfter(run, () => stored.map((t) => t.grad?.data).filter((d) => d !== undefined));
@@ -499,18 +511,8 @@ export class Tensor implements TapeNode {
     return formatTensor(this);
   }
 
-  // --- tape hooks ----------------------------------------------------------------------------------
-  /** @internal */
-  addGrad(a: unknown, b: unknown): unknown {
-    return (a as Tensor).add(b as Tensor);
-  }
-  /** @internal */
-  cloneGrad(g: unknown): unknown {
-    return (g as Tensor).clone();
-  }
   /** @internal Accumulates into `.grad`, in place when the buffer is the engine's own. */
-  storeGrad(g: unknown, createGraph: boolean): void {
-    const grad = g as Tensor;
+  storeGrad(grad: Tensor, createGraph: boolean): void {
     if (this.grad === null) {
       this.grad = grad; // may alias a tensor the caller holds: never updated in place
       this.ownedGrad = null;
@@ -522,11 +524,15 @@ export class Tensor implements TapeNode {
       this.ownedGrad = createGraph ? null : this.grad;
     }
   }
-  /** @internal */
-  isNonFinite(g: unknown): boolean {
-    return hasNonFinite((g as Tensor).data);
-  }
 }
+
+/** How the tape sums, copies, stores and checks Tensor gradients. */
+export const TENSOR_GRADIENTS: GradientOps<Tensor, Tensor> = {
+  add: (a, b) => a.add(b),
+  copy: (g) => g.clone(),
+  store: (node, g, createGraph) => node.storeGrad(g, createGraph),
+  isNonFinite: (g) => hasNonFinite(g.data),
+};
 
 /** @internal Allocates an uninitialized-by-contract (zeroed) tensor of `shape` and `dtype`. */
 export const emptyTensor = (shape: readonly number[], dtype: DType): Tensor =>

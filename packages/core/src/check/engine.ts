@@ -2,11 +2,12 @@
  * The comparison engine behind `gradcheck` and `gradgradcheck`: autodiff gradients of a function
  * with one or more outputs, against float64 central differences.
  */
+
+import { gradientsOf } from '../differentiable.js';
 import { fmtShape, TapegradError } from '../errors.js';
 import { withGradMode } from '../grad-mode.js';
 import { Generator } from '../random.js';
 import { Scalar } from '../scalar.js';
-import { runBackward, type TapeNode } from '../tape.js';
 import { Tensor } from '../tensor.js';
 import type { GradcheckEntry, GradcheckReport, NondeterministicEntry } from './report.js';
 import {
@@ -141,8 +142,8 @@ export function runCheck(
   };
 
   const rootsFor = (weights: Float64Array) => {
-    const roots: TapeNode[] = [];
-    const seeds: unknown[] = [];
+    const roots: Differentiable[] = [];
+    const seeds: Differentiable[] = [];
     let at = 0;
     outs.forEach((out, j) => {
       const w = weights.subarray(at, at + outSizes[j]!);
@@ -161,9 +162,7 @@ export function runCheck(
     if (roots.length === 0) return g;
     let grads: (unknown | null)[];
     try {
-      grads = withGradMode(true, () =>
-        runBackward(roots, seeds, { inputs: analyticInputs, retainGraph: true }),
-      );
+      grads = withGradMode(true, () => gradientsOf(roots, seeds, analyticInputs, { retainGraph: true }));
     } catch (e) {
       // A backward rule that throws (e.g. a gradient of the wrong shape) is a finding, not a crash.
       if (!(e instanceof TapegradError)) throw e;

@@ -1,8 +1,9 @@
 /** `gradgradcheck`: second derivatives through `createGraph` against differences of the first. */
+
+import { gradientsOf } from '../differentiable.js';
 import { TapegradError } from '../errors.js';
 import { withGradMode } from '../grad-mode.js';
 import { Generator } from '../random.js';
-import { runBackward } from '../tape.js';
 import { type GradcheckOptions, runCheck } from './engine.js';
 import { GradcheckError, withText } from './gradcheck.js';
 import type { GradcheckReport } from './report.js';
@@ -40,7 +41,7 @@ export function gradgradcheck<T extends Differentiable[]>(
       u = Float64Array.from({ length: sizeOfValue(y) }, () => (sizeOfValue(y) === 1 ? 1 : gen.normal()));
     }
     const grads = y.requiresGrad
-      ? runBackward([y], [cotangentFor(y, u)], { inputs: xs, createGraph: true })
+      ? gradientsOf([y], [cotangentFor(y, u)], xs, { createGraph: true })
       : xs.map(() => null);
     // A gradient that does not reach an input is identically zero: a constant of its shape.
     const values = grads.map((g, k) => (g ?? zeroLike(xs[k]!)) as Differentiable);

@@ -1,9 +1,9 @@
 /** `checkHandDerived`: gradients worked out on paper against autodiff and finite differences. */
 import { type NestedNumbers, tensor } from '../creation.js';
+import { gradientsOf } from '../differentiable.js';
 import { describeValue, fmtShape, TapegradError } from '../errors.js';
 import { noGrad, withGradMode } from '../grad-mode.js';
-import { Scalar } from '../scalar.js';
-import { runBackward } from '../tape.js';
+import { Scalar, scalar } from '../scalar.js';
 import { Tensor } from '../tensor.js';
 import { fmtErr, fmtNum, fmtTol, table } from './table.js';
 import {
@@ -103,9 +103,9 @@ export function checkHandDerived<T extends Differentiable[]>(
       `the function must return a single value (a loss), got shape ${fmtShape(out instanceof Tensor ? out.shape : [])}. Reduce it (e.g. .sum()) first.`,
     );
   }
-  const seed = out instanceof Scalar ? new Scalar(1) : leafCopy(out, false);
+  const seed = out instanceof Scalar ? scalar(1) : leafCopy(out, false);
   if (seed instanceof Tensor) seed.data[0] = 1;
-  const grads = out.requiresGrad ? runBackward([out], [seed], { inputs: copies }) : copies.map(() => null);
+  const grads = out.requiresGrad ? gradientsOf([out], [seed], copies) : copies.map(() => null);
 
   const numericInputs = inputs.map((x) => leafCopy(x, false, x instanceof Tensor ? 'float64' : undefined));
   const evaluate = () =>

@@ -3,13 +3,14 @@
  * its name, size, flat elements, and how to make copies and cotangents of it. One place, so
  * gradcheck, gradgradcheck and checkHandDerived treat both kinds alike.
  */
+
+import type { Differentiable } from '../differentiable.js';
 import type { DType } from '../dtype.js';
 import { describeValue, TapegradError } from '../errors.js';
-import { Scalar } from '../scalar.js';
+import { Scalar, scalar } from '../scalar.js';
 import { Tensor } from '../tensor.js';
 
-/** A value the verification tools accept as an input or output. */
-export type Differentiable = Scalar | Tensor;
+export type { Differentiable };
 
 /** The name of input `k` in reports: its label if it has one, else its position. */
 export const inputName = (x: Differentiable, k: number): string => x.label ?? `input ${k}`;
@@ -58,7 +59,7 @@ export const fmtIndex = (idx: readonly number[]): string => (idx.length === 0 ? 
  * differences).
  */
 export function leafCopy(x: Differentiable, requiresGrad: boolean, dtype?: DType): Differentiable {
-  if (x instanceof Scalar) return new Scalar(x.value, 'leaf', [], null, { requiresGrad, label: x.label });
+  if (x instanceof Scalar) return scalar(x.value, { requiresGrad, label: x.label });
   const to = dtype ?? x.dtype;
   const data = to === 'float64' ? Float64Array.from(x.data) : x.data.slice();
   const t = new Tensor(data, [...x.shape], to);
@@ -69,7 +70,7 @@ export function leafCopy(x: Differentiable, requiresGrad: boolean, dtype?: DType
 
 /** The cotangent seeding backward for `out`: `weights` laid out in `out`'s shape and dtype. */
 export function cotangentFor(out: Differentiable, weights: ArrayLike<number>): Differentiable {
-  if (out instanceof Scalar) return new Scalar(weights[0] ?? 0);
+  if (out instanceof Scalar) return scalar(weights[0] ?? 0);
   const t = new Tensor(
     out.dtype === 'float64' ? new Float64Array(out.size) : new Float32Array(out.size),
     [...out.shape],

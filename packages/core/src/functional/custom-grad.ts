@@ -1,11 +1,10 @@
 import { pinScope } from '../buffer-pool.js';
+import type { Differentiable } from '../differentiable.js';
 import { describeValue, TapegradError } from '../errors.js';
-import { isAnomalyEnabled, isGradEnabled, noGrad } from '../grad-mode.js';
+import { creationSite, isAnomalyEnabled, noGrad } from '../grad-mode.js';
 import { record } from '../record.js';
-import { Scalar } from '../scalar.js';
-import { creationSite } from '../tape.js';
+import { Scalar, scalar, scalarCustomOp } from '../scalar.js';
 import { Tensor } from '../tensor.js';
-import type { Differentiable } from './trace.js';
 
 /** The definition of a differentiable op with a user-supplied gradient; see {@link customGrad}. */
 export interface CustomGradSpec<T extends Differentiable> {
@@ -109,7 +108,7 @@ function applyScalar<T extends Differentiable>(
   const { name } = spec;
   const inputs = operands.map((x, i) => {
     if (x instanceof Scalar) return x;
-    if (typeof x === 'number') return new Scalar(x);
+    if (typeof x === 'number') return scalar(x);
     throw new TapegradError(
       name,
       `input ${i} is ${describeValue(x)}; with Scalar inputs, pass Scalars or numbers.`,
@@ -126,11 +125,12 @@ function applyScalar<T extends Differentiable>(
       `produced ${value} from finite inputs (${inputs.map((x) => x.value).join(', ')}).\nCreated at:\n${creationSite() ?? '(unknown)'}`,
     );
   }
-  if (!isGradEnabled() || !inputs.some((x) => x.requiresGrad)) return new Scalar(value, name);
-  const out: Scalar = new Scalar(value, name, inputs, (g) =>
-    checkGrads(name, spec.backward(g as T, inputs as T[], out as T), inputs.length, Scalar),
-  );
-  return out;
+  const rule = (g: Scalar, out: Scalar) =>
+    checkGrads(name, spec.backward(g as T, inputs as T[], out as T), inputs.length, Scalar);
+  return scalarCustomOp(name, inputs, value, (out) => ({
+    numeric: (g) => noGrad(() => rule(scalar(g), out).map((gi) => (gi === null ? null : gi.value))),
+    recorded: (g) => rule(g as Scalar, out),
+  }));
 }
 
 /**

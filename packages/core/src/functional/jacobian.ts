@@ -2,7 +2,7 @@ import { allocate } from '../dtype.js';
 import { fmtShape, TapegradError } from '../errors.js';
 import { enableGrad } from '../grad-mode.js';
 import { stack } from '../ops/shape.js';
-import { Scalar } from '../scalar.js';
+import { Scalar, scalar } from '../scalar.js';
 import { Tensor } from '../tensor.js';
 import type { GradOptions, GradTuple } from './grad.js';
 import {
@@ -55,7 +55,7 @@ export function jacobian<A extends readonly unknown[]>(
     const traced = outer || dependsOnOthers(out, nodes);
     const blocks =
       out instanceof Scalar
-        ? gradientsOf(out, new Scalar(1), nodes, traced)
+        ? gradientsOf(out, scalar(1), nodes, traced)
         : tensorJacobian(out, nodes, positions, traced);
     return typeof argnums === 'number' ? blocks[0]! : blocks;
   };

@@ -1,17 +1,13 @@
+import { gradientsOf as backwardTo, type Differentiable, isDifferentiable } from '../differentiable.js';
 import { allocate } from '../dtype.js';
 import { describeValue, fmtShape, TapegradError } from '../errors.js';
 import { isGradEnabled } from '../grad-mode.js';
+import { walkGraph } from '../graph.js';
 import { record } from '../record.js';
-import { Scalar } from '../scalar.js';
-import { runBackward, type TapeNode } from '../tape.js';
+import { Scalar, scalar, scalarInput } from '../scalar.js';
 import { Tensor } from '../tensor.js';
 
-/** A value the functional transforms can differentiate: a {@link Scalar} or a float {@link Tensor}. */
-export type Differentiable = Scalar | Tensor;
-
-/** True for a Scalar or a Tensor. */
-export const isDifferentiable = (x: unknown): x is Differentiable =>
-  x instanceof Scalar || x instanceof Tensor;
+export { type Differentiable, isDifferentiable };
 
 /**
  * The inputs a transform differentiates with respect to, each a fresh node of its own so the
@@ -62,7 +58,7 @@ export function traceInputs(fn: string, values: readonly unknown[], positions: r
 
 /** An identity op recorded on the tape: the gradient passes straight through to `x`. */
 function identity(x: Differentiable): Differentiable {
-  if (x instanceof Scalar) return new Scalar(x.value, 'input', [x], (g) => [g]);
+  if (x instanceof Scalar) return scalarInput(x);
   // Shares the buffer, as detach() does: the transforms never write to their inputs.
   return record(
     'input',
@@ -79,17 +75,9 @@ function identity(x: Differentiable): Differentiable {
  */
 export function dependsOnOthers(out: Differentiable, fresh: readonly Differentiable[]): boolean {
   if (!isGradEnabled() || !out.requiresGrad) return false;
-  const stop = new Set<TapeNode>(fresh);
-  const seen = new Set<TapeNode>();
-  const stack: TapeNode[] = [out];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (seen.has(node) || stop.has(node)) continue;
-    seen.add(node);
-    if (node.backwardFn === null && node.requiresGrad) return true;
-    for (const p of node.parents) if (p.requiresGrad) stack.push(p);
-  }
-  return false;
+  const stop = new Set(fresh.map((x) => x.seq));
+  const expand = (n: Differentiable) => n.requiresGrad && !stop.has(n.seq);
+  return walkGraph<Differentiable>([out], expand).some((n) => n.isLeaf && expand(n));
 }
 
 /** Checks that `f` returned a single-element Scalar or Tensor, naming the transform otherwise. */
@@ -122,7 +110,7 @@ export function requireDifferentiable(fn: string, out: unknown): Differentiable 
 
 /** The seed of reverse mode for a single-element output: a one of its shape and dtype. */
 export function onesOf(out: Differentiable): Differentiable {
-  if (out instanceof Scalar) return new Scalar(1);
+  if (out instanceof Scalar) return scalar(1);
   const data = allocate(out.dtype, out.size);
   data.fill(1);
   return new Tensor(data, out.shape, out.dtype);
@@ -130,7 +118,7 @@ export function onesOf(out: Differentiable): Differentiable {
 
 /** Zeros shaped like `x`: the gradient with respect to an input the output does not depend on. */
 export function zerosOf(x: Differentiable): Differentiable {
-  if (x instanceof Scalar) return new Scalar(0);
+  if (x instanceof Scalar) return scalar(0);
   return new Tensor(allocate(x.dtype, x.size), x.shape, x.dtype);
 }
 
@@ -146,8 +134,8 @@ export function gradientsOf(
   createGraph: boolean,
 ): Differentiable[] {
   if (out instanceof Tensor && seed instanceof Tensor && seed.dtype !== out.dtype) seed = seed.to(out.dtype);
-  const grads = runBackward([out], [seed], { inputs, createGraph, retainGraph: true });
-  return inputs.map((x, i) => (grads[i] as Differentiable | null) ?? zerosOf(x));
+  const grads = backwardTo([out], [seed], inputs, { createGraph, retainGraph: true });
+  return inputs.map((x, i) => grads[i] ?? zerosOf(x));
 }
 
 /** The value handed back to the caller: cut from the transform's private graph unless traced. */

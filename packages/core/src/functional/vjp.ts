@@ -1,7 +1,7 @@
+import { gradientsOf as backwardTo } from '../differentiable.js';
 import { describeValue, fmtShape, TapegradError } from '../errors.js';
 import { enableGrad, isGradEnabled } from '../grad-mode.js';
-import { Scalar } from '../scalar.js';
-import { runBackward } from '../tape.js';
+import { Scalar, scalar } from '../scalar.js';
 import { Tensor } from '../tensor.js';
 import {
   type Differentiable,
@@ -92,11 +92,7 @@ export function jvp<P extends readonly Differentiable[], O extends Differentiabl
   });
   let tangentOut: Differentiable | null = null;
   if (roots.length > 0) {
-    tangentOut = runBackward(roots, seeds, {
-      inputs: [u],
-      createGraph: traced,
-      retainGraph: traced,
-    })[0] as Differentiable | null;
+    tangentOut = backwardTo(roots, seeds, [u], { createGraph: traced, retainGraph: traced })[0] ?? null;
   }
   return [release(out, traced), (tangentOut ?? zerosOf(out)) as O];
 }
@@ -109,7 +105,7 @@ const lengthOf = (x: unknown): string => (Array.isArray(x) ? String(x.length) : 
  */
 export function matchOutput(fn: string, what: string, v: unknown, like: Differentiable): Differentiable {
   if (like instanceof Scalar) {
-    if (typeof v === 'number') return new Scalar(v);
+    if (typeof v === 'number') return scalar(v);
     if (v instanceof Scalar) return v;
     throw new TapegradError(
       fn,

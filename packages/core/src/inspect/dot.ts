@@ -1,8 +1,8 @@
 /** `toDot`: the graph behind a value as Graphviz DOT, for drawing with `dot -Tsvg`. */
 import { fmtNum } from '../check/table.js';
 import { fmtShape, TapegradError } from '../errors.js';
+import { walkGraph } from '../graph.js';
 import { Scalar } from '../scalar.js';
-import { reachable, type TapeNode } from '../tape.js';
 import { Tensor } from '../tensor.js';
 
 /** Options of {@link toDot}. */
@@ -21,8 +21,8 @@ type Node = Scalar | Tensor;
  * Graphviz DOT of the graph that produced `output`: one box per value, labelled with its label
  * (if any), the op that made it, its value (or shape and dtype) and its gradient when one is
  * stored; arrows run from inputs to results. Leaves that require grad are shaded, constants
- * dashed. Draw it after `backward({ retainGraph: true })` to see gradients, since a plain
- * `backward()` releases the graph.
+ * dashed. Draw it after `backward()` to see gradients (for a Tensor graph, after
+ * `backward({ retainGraph: true })`, since a plain `backward()` releases a Tensor graph).
  *
  * @example
  * writeFileSync('graph.dot', toDot(loss)); // then: dot -Tsvg graph.dot -o graph.svg
@@ -34,7 +34,7 @@ export function toDot(output: Scalar | Tensor, options: DotOptions = {}): string
       `expected a Scalar or a Tensor, got ${output === null ? 'null' : typeof output}.`,
     );
   }
-  if (output.released) {
+  if (output instanceof Tensor && output.released) {
     throw new TapegradError(
       'toDot',
       `the graph of '${output.label ?? output.op}' was released by backward(); draw it before backward(), or call backward({ retainGraph: true }) to keep it.`,
@@ -42,9 +42,10 @@ export function toDot(output: Scalar | Tensor, options: DotOptions = {}): string
   }
   const digits = options.digits ?? 6;
   const maxValues = options.maxValues ?? 4;
-  const nodes = reachable([output]) as Node[];
+  const nodes: Node[] = walkGraph<Node>([output]);
   const num = (v: number) => fmtNum(v, digits);
-  const id = (n: TapeNode) => `n${n.seq}`;
+  const index = new Map(nodes.map((n, i) => [n.seq, i]));
+  const id = (n: Node) => `n${index.get(n.seq)}`;
 
   const lines = [
     'digraph tapegrad {',
@@ -54,7 +55,7 @@ export function toDot(output: Scalar | Tensor, options: DotOptions = {}): string
   ];
   for (const n of nodes) {
     const text: string[] = [];
-    const isLeaf = n.backwardFn === null && n.parents.length === 0;
+    const isLeaf = n.isLeaf && n.parents.length === 0;
     if (n.label !== undefined) text.push(n.label);
     if (!isLeaf || n.label === undefined) text.push(isLeaf ? (n.requiresGrad ? 'leaf' : 'constant') : n.op);
     text.push(valueText(n, num, maxValues));
@@ -69,7 +70,7 @@ export function toDot(output: Scalar | Tensor, options: DotOptions = {}): string
         : '';
     lines.push(`  ${id(n)} [label="${text.map(escapeDot).join('\\n')}"${style ? `, ${style}` : ''}];`);
   }
-  for (const n of nodes) for (const p of n.parents) lines.push(`  ${id(p)} -> ${id(n)};`);
+  for (const n of nodes) for (const p of n.parents as Node[]) lines.push(`  ${id(p)} -> ${id(n)};`);
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }

@@ -3,10 +3,7 @@
  * (`Record<UnaryOp, …>`), so adding a name without its kernel is a type error.
  */
 
-/**
- * Elementwise unary ops. `step`, `sign` and `insideMask` are the constant masks of backward rules
- * (relu/leakyRelu, abs, clamp); `geluTanh` is GELU's tanh approximation.
- */
+/** Elementwise unary ops. `sign` is the constant derivative of abs; `geluTanh` is GELU's tanh form. */
 export type UnaryOp =
   | 'neg'
   | 'exp'
@@ -21,7 +18,6 @@ export type UnaryOp =
   | 'tanh'
   | 'sigmoid'
   | 'relu'
-  | 'step'
   | 'leakyRelu'
   | 'elu'
   | 'erf'
@@ -29,7 +25,6 @@ export type UnaryOp =
   | 'geluTanh'
   | 'softplus'
   | 'clamp'
-  | 'insideMask'
   | 'square';
 
 /** Elementwise binary ops; the `*Grad` ones are fused backward rules taking (gradient, saved value). */

@@ -1,36 +1,23 @@
 /**
- * Elementwise ops. Each forward is one kernel call; each backward, beside it, is written with
- * tensor ops so gradients of gradients work. The engine (`record`) handles numbers, dtypes and
- * summing broadcast gradients back to each input's shape.
+ * Elementwise ops on tensors. The maths of each — its value and its local derivative — is the
+ * op's rule in `math/rules.ts`, shared with Scalar: float64 tensors apply the rule element by
+ * element, float32 runs the fast kernels. A one-input op's backward is one fused pass when nothing
+ * records it, and the rule evaluated in tensor ops when it is recorded (gradients of gradients).
+ * The engine (`record`) handles numbers, dtypes and summing broadcast gradients back.
  */
 import { fmtShape, TapegradError } from '../errors.js';
-import { type BinaryOp, binary, where as whereKernel } from '../kernels/binary.js';
-import { type UnaryOp, unary } from '../kernels/unary.js';
+import { isGradEnabled } from '../grad-mode.js';
+import { type BinaryOp as BinaryKernel, binary, where as whereKernel } from '../kernels/binary.js';
+import { applyBinary, applyUnary, applyUnaryGrad } from '../kernels/rules.js';
+import { unary } from '../kernels/unary.js';
+import type { Algebra, Value } from '../math/algebra.js';
+import { NUMBERS } from '../math/numbers.js';
+import { BINARY_RULES, type BinaryRule, UNARY_RULES, type UnaryRule } from '../math/rules.js';
 import { record } from '../record.js';
 import { broadcastShapes } from '../shape.js';
 import { emptyTensor, Tensor } from '../tensor.js';
 
 type Operand = Tensor | number;
-
-const binaryForward =
-  (name: string, op: BinaryOp) =>
-  ([a, b]: Tensor[]): Tensor => {
-    const shape = broadcastShapes(name, a!.shape, b!.shape);
-    const out = emptyTensor(shape, a!.dtype);
-    binary(op, a!.data, a!.shape, b!.data, b!.shape, out.data, shape);
-    return out;
-  };
-
-const unaryForward =
-  (op: UnaryOp, p = 0, q = 0) =>
-  ([x]: Tensor[]): Tensor => {
-    const out = emptyTensor(x!.shape, x!.dtype);
-    unary(op, x!.data, out.data, p, q);
-    return out;
-  };
-
-/** A kernel result that is a constant of the graph (masks, signs): never recorded. */
-const constant = (op: UnaryOp, x: Tensor, p = 0, q = 0): Tensor => unaryForward(op, p, q)([x]);
 
 /** Rejects int32 input to an op that only makes sense on floats, naming the op and the fix. */
 export const requireFloat = (op: string, x: Tensor): Tensor => {
@@ -51,61 +38,159 @@ const requireNumber = (op: string, name: string, v: unknown): number => {
   return v;
 };
 
+// --- one input -----------------------------------------------------------------------------------------
+
+/** Records `rule` applied to `x` (published as `name`), forward beside backward. */
+function unaryOp(rule: UnaryRule, x: Tensor, p = 0, q = 0, name: string = rule.name): Tensor {
+  return record(
+    name,
+    [x],
+    ([a]) => {
+      const out = emptyTensor(a!.shape, a!.dtype);
+      if (a!.dtype === 'float64') applyUnary(rule, a!.data, out.data, p, q);
+      else unary(rule.name, a!.data, out.data, p, q);
+      return out;
+    },
+    (g, [a], out) => [unaryBackward(rule, g, a!, out, p, q)],
+  );
+}
+
+/** The float32 one-pass backward kernels (faster than the rule loop); float64 always uses the rule. */
+const FUSED_F32: Partial<Record<string, BinaryKernel>> = {
+  sigmoid: 'sigmoidGrad',
+  tanh: 'tanhGrad',
+  relu: 'reluGrad',
+};
+
+/** `g · f′(x)`: recorded tensor ops when recording, else one pass over the elements. */
+function unaryBackward(rule: UnaryRule, g: Tensor, x: Tensor, out: Tensor, p: number, q: number): Tensor {
+  if (isGradEnabled()) return times(g, rule.grad(TENSORS, x, out, p, q));
+  const dx = emptyTensor(x.shape, g.dtype);
+  const fused = g.dtype === 'float32' ? FUSED_F32[rule.name] : undefined;
+  if (fused)
+    binary(fused, g.data, g.shape, fused === 'reluGrad' ? x.data : out.data, x.shape, dx.data, dx.shape);
+  else applyUnaryGrad(rule, g.data, x.data, out.data, dx.data, p, q);
+  return dx;
+}
+
+/** `g · d` for a local derivative that may be a plain number. */
+function times(g: Tensor, d: Value<Tensor>): Tensor {
+  if (d === 1) return g;
+  if (d === -1) return neg(g);
+  return mul(g, d);
+}
+
+const U = UNARY_RULES;
+
+/** `−x`. */
+export const neg = (x: Tensor): Tensor => unaryOp(U.neg, x);
+/** `e^x`. */
+export const exp = (x: Tensor): Tensor => unaryOp(U.exp, requireFloat('exp', x));
+/** Natural logarithm. */
+export const log = (x: Tensor): Tensor => unaryOp(U.log, requireFloat('log', x));
+/** log(1 + x), accurate near 0. */
+export const log1p = (x: Tensor): Tensor => unaryOp(U.log1p, requireFloat('log1p', x));
+/** e^x − 1, accurate near 0. */
+export const expm1 = (x: Tensor): Tensor => unaryOp(U.expm1, requireFloat('expm1', x));
+/** Square root. */
+export const sqrt = (x: Tensor): Tensor => unaryOp(U.sqrt, requireFloat('sqrt', x));
+/** `x²`. */
+export const square = (x: Tensor): Tensor => unaryOp(U.square, x);
+/** |x|, gradient 0 at 0. */
+export const abs = (x: Tensor): Tensor => unaryOp(U.abs, x);
+/** Sine. */
+export const sin = (x: Tensor): Tensor => unaryOp(U.sin, requireFloat('sin', x));
+/** Cosine. */
+export const cos = (x: Tensor): Tensor => unaryOp(U.cos, requireFloat('cos', x));
+/** Hyperbolic tangent. */
+export const tanh = (x: Tensor): Tensor => unaryOp(U.tanh, requireFloat('tanh', x));
+/** Logistic sigmoid, overflow-free. */
+export const sigmoid = (x: Tensor): Tensor => unaryOp(U.sigmoid, requireFloat('sigmoid', x));
+/** max(0, x), gradient 0 at 0. */
+export const relu = (x: Tensor): Tensor => unaryOp(U.relu, x);
+/** The error function, differentiable. */
+export const erf = (x: Tensor): Tensor => unaryOp(U.erf, requireFloat('erf', x));
+
+/** x for x > 0, slope·x otherwise (gradient `slope` at 0, as PyTorch). */
+export const leakyRelu = (x: Tensor, slope = 0.01): Tensor =>
+  unaryOp(U.leakyRelu, x, requireNumber('leakyRelu', 'slope', slope));
+
+/** x for x > 0, α(e^x − 1) otherwise. */
+export const elu = (x: Tensor, alpha = 1): Tensor =>
+  unaryOp(U.elu, requireFloat('elu', x), requireNumber('elu', 'alpha', alpha));
+
+/** GELU: x·Φ(x) exactly, or `0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))` with `approximate: 'tanh'`. */
+export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+  const approximate = options.approximate ?? 'none';
+  requireFloat('gelu', x);
+  if (approximate === 'none') return unaryOp(U.gelu, x);
+  if (approximate === 'tanh') return unaryOp(U.geluTanh, x, 0, 0, 'gelu');
+  throw new TapegradError('gelu', `approximate must be 'none' or 'tanh', got '${String(approximate)}'.`);
+}
+
+/** log(1 + e^(βx))/β, and exactly x where βx > threshold (PyTorch's rule). */
+export function softplus(x: Tensor, options: { beta?: number; threshold?: number } = {}): Tensor {
+  const { beta = 1, threshold = 20 } = options;
+  requireNumber('softplus', 'beta', beta);
+  requireNumber('softplus', 'threshold', threshold);
+  if (beta === 0) throw new TapegradError('softplus', 'beta must be non-zero.');
+  return unaryOp(U.softplus, requireFloat('softplus', x), beta, threshold);
+}
+
+/** Clamps into [min, max] (either bound may be undefined); gradient 1 inside, bounds inclusive. */
+export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+  if (min === undefined && max === undefined) {
+    throw new TapegradError('clamp', 'needs at least one of min and max.');
+  }
+  const lo = min === undefined ? -Infinity : requireNumber('clamp', 'min', min);
+  const hi = max === undefined ? Infinity : requireNumber('clamp', 'max', max);
+  if (lo > hi) throw new TapegradError('clamp', `min ${lo} is greater than max ${hi}.`);
+  return unaryOp(U.clamp, x, lo, hi);
+}
+
+// --- two inputs ----------------------------------------------------------------------------------------
+
+/** Records `rule` on `a` and `b` broadcast together; each input's gradient is `g ·` its rule. */
+function binaryOp(rule: BinaryRule, a: Operand, b: Operand): Tensor {
+  return record(
+    rule.name,
+    [a, b],
+    ([x, y]) => {
+      const shape = broadcastShapes(rule.name, x!.shape, y!.shape);
+      const out = emptyTensor(shape, x!.dtype);
+      if (x!.dtype === 'float64') applyBinary(rule, x!.data, x!.shape, y!.data, y!.shape, out.data, shape);
+      else binary(rule.name, x!.data, x!.shape, y!.data, y!.shape, out.data, shape);
+      return out;
+    },
+    (g, [x, y], out, needs) => [
+      needs[0] ? times(g, rule.grad(TENSORS, x!, y!, out, 0)) : null,
+      needs[1] ? times(g, rule.grad(TENSORS, x!, y!, out, 1)) : null,
+    ],
+  );
+}
+
 /** An int32 tensor as float32 (true division promotes integers, as PyTorch); others unchanged. */
 const promoteInt = (x: Operand): Operand =>
   x instanceof Tensor && x.dtype === 'int32' ? x.to('float32') : x;
 
-// --- binary: d(a+b) = (g, g); d(a·b) = (g·b, g·a); … -------------------------------------------------
+const B = BINARY_RULES;
 
 /** `a + b`, broadcasting. */
-export const add = (a: Operand, b: Operand): Tensor =>
-  record('add', [a, b], binaryForward('add', 'add'), (g) => [g, g]);
-
+export const add = (a: Operand, b: Operand): Tensor => binaryOp(B.add, a, b);
 /** `a − b`, broadcasting. */
-export const sub = (a: Operand, b: Operand): Tensor =>
-  record('sub', [a, b], binaryForward('sub', 'sub'), (g, _, __, needs) => [g, needs[1] ? g.neg() : null]);
-
+export const sub = (a: Operand, b: Operand): Tensor => binaryOp(B.sub, a, b);
 /** `a · b`, broadcasting. */
-export const mul = (a: Operand, b: Operand): Tensor =>
-  record('mul', [a, b], binaryForward('mul', 'mul'), (g, [x, y], _, needs) => [
-    needs[0] ? g.mul(y!) : null,
-    needs[1] ? g.mul(x!) : null,
-  ]);
+export const mul = (a: Operand, b: Operand): Tensor => binaryOp(B.mul, a, b);
+/** `a / b`, broadcasting; integers promote to float32. */
+export const div = (a: Operand, b: Operand): Tensor => binaryOp(B.div, promoteInt(a), promoteInt(b));
+/** `base ^ exponent`, broadcasting; at 0^0 both gradients are 0, as PyTorch. */
+export const pow = (base: Operand, exponent: Operand): Tensor => binaryOp(B.pow, base, exponent);
+/** Elementwise maximum, broadcasting; a tie splits the gradient equally. */
+export const maximum = (a: Operand, b: Operand): Tensor => binaryOp(B.maximum, a, b);
+/** Elementwise minimum, broadcasting; a tie splits the gradient equally. */
+export const minimum = (a: Operand, b: Operand): Tensor => binaryOp(B.minimum, a, b);
 
-/** `a / b`, broadcasting. */
-export const div = (a: Operand, b: Operand): Tensor =>
-  record('div', [promoteInt(a), promoteInt(b)], binaryForward('div', 'div'), (g, [x, y], _, needs) => [
-    needs[0] ? g.div(y!) : null,
-    needs[1] ? g.mul(x!).div(y!.square()).neg() : null,
-  ]);
-
-/**
- * `base ^ exponent`; d/dbase = e·b^(e−1), d/dexponent = b^e·ln b. As PyTorch, d/dbase is 0 where
- * e = 0 and d/dexponent is 0 where b = 0 and e ≥ 0: the formulas would give 0·∞ = NaN there.
- */
-export const pow = (base: Operand, exponent: Operand): Tensor =>
-  record('pow', [base, exponent], binaryForward('pow', 'pow'), (g, [x, e], out, needs) => [
-    needs[0] ? where(compare('eq', e!, 0), 0, g.mul(e!).mul(x!.pow(e!.sub(1)))) : null,
-    needs[1] ? where(compare('eq', x!, 0).mul(compare('ge', e!, 0)), 0, g.mul(out).mul(x!.log())) : null,
-  ]);
-
-/** Share of the gradient going to `a` in max/min: 1 where `a` wins, ½ on a tie (as PyTorch). */
-const winnerShare = (a: Tensor, b: Tensor, wins: 'gt' | 'lt'): Tensor =>
-  compare(wins, a, b).add(compare('eq', a, b).mul(0.5));
-
-/** Elementwise maximum, broadcasting. */
-export const maximum = (a: Operand, b: Operand): Tensor =>
-  record('maximum', [a, b], binaryForward('maximum', 'maximum'), (g, [x, y]) => {
-    const share = winnerShare(x!, y!, 'gt');
-    return [g.mul(share), g.mul(share.neg().add(1))];
-  });
-
-/** Elementwise minimum, broadcasting. */
-export const minimum = (a: Operand, b: Operand): Tensor =>
-  record('minimum', [a, b], binaryForward('minimum', 'minimum'), (g, [x, y]) => {
-    const share = winnerShare(x!, y!, 'lt');
-    return [g.mul(share), g.mul(share.neg().add(1))];
-  });
+// --- no gradient -------------------------------------------------------------------------------------
 
 /** 1 where the comparison holds, else 0, in the operands' dtype. Not differentiable. */
 export function compare(op: 'eq' | 'gt' | 'lt' | 'ge' | 'le', a: Operand, b: Operand): Tensor {
@@ -144,174 +229,54 @@ export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
   );
 }
 
-// --- unary --------------------------------------------------------------------------------------------
-
-/** `−x`. */
-export const neg = (x: Tensor): Tensor => record('neg', [x], unaryForward('neg'), (g) => [g.neg()]);
-
-/** `e^x`; the derivative is the output itself. */
-export const exp = (x: Tensor): Tensor =>
-  record('exp', [requireFloat('exp', x)], unaryForward('exp'), (g, _, out) => [g.mul(out)]);
-
-/** Natural logarithm. */
-export const log = (x: Tensor): Tensor =>
-  record('log', [requireFloat('log', x)], unaryForward('log'), (g, [a]) => [g.div(a!)]);
-
-/** Square root; d = 1/(2√x). */
-export const sqrt = (x: Tensor): Tensor =>
-  record('sqrt', [requireFloat('sqrt', x)], unaryForward('sqrt'), (g, _, out) => [g.div(out.mul(2))]);
-
-/** `x²`; d = 2x. */
-export const square = (x: Tensor): Tensor =>
-  record('square', [x], unaryForward('square'), (g, [a]) => [g.mul(a!).mul(2)]);
-
-/** |x|; d = sign(x), 0 at 0. */
-export const abs = (x: Tensor): Tensor =>
-  record('abs', [x], unaryForward('abs'), (g, [a]) => [g.mul(constant('sign', a!))]);
-
-/** Sine; d = cos x. */
-export const sin = (x: Tensor): Tensor =>
-  record('sin', [requireFloat('sin', x)], unaryForward('sin'), (g, [a]) => [g.mul(a!.cos())]);
-
-/** Cosine; d = −sin x. */
-export const cos = (x: Tensor): Tensor =>
-  record('cos', [requireFloat('cos', x)], unaryForward('cos'), (g, [a]) => [g.mul(a!.sin()).neg()]);
-
-/** tanh; d = 1 − tanh². */
-export const tanh = (x: Tensor): Tensor =>
-  record('tanh', [requireFloat('tanh', x)], unaryForward('tanh'), (g, _, out) => [tanhBackward(g, out)]);
-
-/** `g·(1 − t²)` from tanh's output `t` in one pass; linear in `g`, and d/dt = −2·g·t. */
-const tanhBackward = (g: Tensor, t: Tensor): Tensor =>
-  record('tanhBackward', [g, t], binaryForward('tanhBackward', 'tanhGrad'), (c, [dg, out], _, needs) => [
-    needs[0] ? tanhBackward(c, out!) : null,
-    needs[1] ? c.mul(dg!).mul(out!).mul(-2) : null,
-  ]);
-
-/** Logistic sigmoid; d = σ(1 − σ). */
-export const sigmoid = (x: Tensor): Tensor =>
-  record('sigmoid', [requireFloat('sigmoid', x)], unaryForward('sigmoid'), (g, _, out) => [
-    sigmoidBackward(g, out),
-  ]);
-
-/** `g·σ(1 − σ)` from the sigmoid's output in one pass; linear in `g`, and d/dσ = g·(1 − 2σ). */
-const sigmoidBackward = (g: Tensor, s: Tensor): Tensor =>
-  record(
-    'sigmoidBackward',
-    [g, s],
-    binaryForward('sigmoidBackward', 'sigmoidGrad'),
-    (c, [dg, out], _, needs) => [
-      needs[0] ? sigmoidBackward(c, out!) : null,
-      needs[1] ? c.mul(dg!).mul(out!.mul(-2).add(1)) : null,
-    ],
-  );
-
-/** max(0, x); d = 1 where x > 0 (0 at 0). */
-export const relu = (x: Tensor): Tensor =>
-  record('relu', [x], unaryForward('relu'), (g, [a]) => [reluBackward(g, a!)]);
-
-/** `g` where `x > 0`, else 0, in one pass; linear in `g`, and zero almost everywhere in `x`. */
-const reluBackward = (g: Tensor, x: Tensor): Tensor =>
-  record('reluBackward', [g, x], binaryForward('reluBackward', 'reluGrad'), (c, [, a], _, needs) => [
-    needs[0] ? reluBackward(c, a!) : null,
-    null,
-  ]);
-
-/** x for x > 0, slope·x otherwise; d = slope at 0 (as PyTorch). */
-export const leakyRelu = (x: Tensor, slope = 0.01): Tensor =>
-  record(
-    'leakyRelu',
-    [x],
-    unaryForward('leakyRelu', requireNumber('leakyRelu', 'slope', slope)),
-    (g, [a]) => [g.mul(constant('step', a!, slope))],
-  );
-
-/** x for x > 0, α(e^x − 1) otherwise; d = α e^x = out + α on the negative side (α at 0). */
-export const elu = (x: Tensor, alpha = 1): Tensor =>
-  record(
-    'elu',
-    [requireFloat('elu', x)],
-    unaryForward('elu', requireNumber('elu', 'alpha', alpha)),
-    (g, [a], out) => [g.mul(where(constant('step', a!, 0), 1, out.add(alpha)))],
-  );
-
-/** The error function, differentiable: d erf(x) = 2/√π · e^(−x²). */
-export const erf = (x: Tensor): Tensor =>
-  record('erf', [requireFloat('erf', x)], unaryForward('erf'), (g, [a]) => [
-    g.mul(
-      a!
-        .square()
-        .neg()
-        .exp()
-        .mul(2 / Math.sqrt(Math.PI)),
-    ),
-  ]);
-
-const normalCdf = (x: Tensor): Tensor => erf(x.mul(Math.SQRT1_2)).add(1).mul(0.5);
-const normalPdf = (x: Tensor): Tensor =>
-  x
-    .square()
-    .mul(-0.5)
-    .exp()
-    .mul(1 / Math.sqrt(2 * Math.PI));
-const GELU_K = Math.sqrt(2 / Math.PI);
-
-/** GELU: x·Φ(x) exactly, or `0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))` with `approximate: 'tanh'`. */
-export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
-  const approximate = options.approximate ?? 'none';
-  requireFloat('gelu', x);
-  if (approximate === 'none') {
-    return record('gelu', [x], unaryForward('gelu'), (g, [a]) => [
-      g.mul(normalCdf(a!).add(a!.mul(normalPdf(a!)))),
-    ]);
-  }
-  if (approximate !== 'tanh') {
-    throw new TapegradError('gelu', `approximate must be 'none' or 'tanh', got '${String(approximate)}'.`);
-  }
-  return record('gelu', [x], unaryForward('geluTanh'), (g, [a]) => {
-    const t = a!.add(a!.pow(3).mul(0.044715)).mul(GELU_K).tanh();
-    const dInner = a!
-      .square()
-      .mul(3 * 0.044715)
-      .add(1)
-      .mul(GELU_K);
-    return [
-      g.mul(
-        t
-          .add(1)
-          .mul(0.5)
-          .add(a!.mul(0.5).mul(t.square().neg().add(1)).mul(dInner)),
-      ),
-    ];
-  });
+/** sign(x) as a constant of the graph (−1, 0 or 1). */
+function sign(x: Tensor): Tensor {
+  const out = emptyTensor(x.shape, x.dtype);
+  unary('sign', x.data, out.data);
+  return out;
 }
 
-/** log(1 + e^(βx))/β, and exactly x where βx > threshold (PyTorch's rule); d = σ(βx) there, 1 above. */
-export function softplus(x: Tensor, options: { beta?: number; threshold?: number } = {}): Tensor {
-  const { beta = 1, threshold = 20 } = options;
-  requireNumber('softplus', 'beta', beta);
-  requireNumber('softplus', 'threshold', threshold);
-  if (beta === 0) throw new TapegradError('softplus', 'beta must be non-zero.');
-  return record(
-    'softplus',
-    [requireFloat('softplus', x)],
-    unaryForward('softplus', beta, threshold),
-    (g, [a]) => {
-      const bx = a!.mul(beta);
-      return [g.mul(where(compare('gt', bx, threshold), 1, bx.sigmoid()))];
-    },
-  );
-}
+// --- the rules' algebra in tensor ops --------------------------------------------------------------------
 
-/** Clamps into [min, max] (either bound may be undefined); d = 1 inside, bounds inclusive. */
-export function clamp(x: Tensor, min?: number, max?: number): Tensor {
-  if (min === undefined && max === undefined) {
-    throw new TapegradError('clamp', 'needs at least one of min and max.');
-  }
-  const lo = min === undefined ? -Infinity : requireNumber('clamp', 'min', min);
-  const hi = max === undefined ? Infinity : requireNumber('clamp', 'max', max);
-  if (lo > hi) throw new TapegradError('clamp', `min ${lo} is greater than max ${hi}.`);
-  return record('clamp', [x], unaryForward('clamp', lo, hi), (g, [a]) => [
-    g.mul(constant('insideMask', a!, lo, hi)),
-  ]);
-}
+type V = Value<Tensor>;
+const both = (a: V, b: V): a is number => typeof a === 'number' && typeof b === 'number';
+const lift2 =
+  (op: (a: Operand, b: Operand) => Tensor, onNumbers: (a: number, b: number) => number) =>
+  (a: V, b: V): V =>
+    both(a, b) ? onNumbers(a, b as number) : op(a, b);
+const lift1 =
+  (op: (a: Tensor) => Tensor, onNumber: (a: number) => number) =>
+  (a: V): V =>
+    typeof a === 'number' ? onNumber(a) : op(a);
+const comparison = (op: 'eq' | 'gt' | 'lt' | 'ge' | 'le') => lift2((a, b) => compare(op, a, b), NUMBERS[op]);
+
+/**
+ * Tensor ops as an algebra: a rule evaluated here is recorded like any other tensor computation,
+ * which is how recorded backward passes differentiate the rules themselves.
+ */
+export const TENSORS: Algebra<Tensor> = {
+  add: lift2(add, NUMBERS.add),
+  sub: lift2(sub, NUMBERS.sub),
+  mul: lift2(mul, NUMBERS.mul),
+  div: lift2(div, NUMBERS.div),
+  pow: lift2(pow, NUMBERS.pow),
+  neg: lift1(neg, NUMBERS.neg),
+  exp: lift1(exp, NUMBERS.exp),
+  log: lift1(log, NUMBERS.log),
+  sin: lift1(sin, NUMBERS.sin),
+  cos: lift1(cos, NUMBERS.cos),
+  tanh: lift1(tanh, NUMBERS.tanh),
+  sigmoid: lift1(sigmoid, NUMBERS.sigmoid),
+  erf: lift1(erf, NUMBERS.erf),
+  sign: lift1(sign, NUMBERS.sign),
+  gt: comparison('gt'),
+  ge: comparison('ge'),
+  lt: comparison('lt'),
+  le: comparison('le'),
+  eq: comparison('eq'),
+  where: (cond, a, b) => {
+    if (typeof cond === 'number') return cond !== 0 ? a : b;
+    // Two constants take the condition's dtype (a float64 mask must give float64 values).
+    return where(cond, typeof a === 'number' ? Tensor.fromNumber(a, cond.dtype) : a, b);
+  },
+};

@@ -53,7 +53,9 @@ describe('detectAnomaly', () => {
     ]) {
       const err = anomaly(run);
       expect(err.op).toBe('sqrt');
-      expect(err.message).toMatch(/^sqrt: the backward of 'sqrt' failed: div: produced (NaN or )?Infinity/);
+      expect(err.message).toMatch(
+        /^sqrt: the backward of 'sqrt' produced NaN or Infinity in the gradient of its input/,
+      );
       expect(err.message).toMatch(/'sqrt' was created at:\n.*anomaly\.test\.ts:\d+/);
     }
     expect(detectAnomaly(() => t.detach().sqrt().toArray())).toEqual([0, 2]);

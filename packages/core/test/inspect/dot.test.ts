@@ -21,9 +21,12 @@ describe('toDot', () => {
     expect(w5).toContain('filled');
     const out = nodeLines(dot).find((l) => l.includes('label="out_o1\\n'))!;
     expect(out).toContain('sigmoid');
-    // Each recorded op has an arrow per parent: 2 per binary op, 1 per sigmoid.
+    // An arrow per Scalar input of each op: 2 per binary op, 1 per sigmoid; a number operand (the
+    // exponent of (t − out)², the ½ in front) is part of its op, not a node.
     const ops = { mul: 8 + 2, add: 6 + 3, sub: 2, pow: 2, sigmoid: 4 };
-    const arrows = 2 * (ops.mul + ops.add + ops.sub + ops.pow) + ops.sigmoid;
+    const numberOperands = { mul: 2, pow: 2 };
+    const arrows =
+      2 * (ops.mul + ops.add + ops.sub + ops.pow) + ops.sigmoid - numberOperands.mul - numberOperands.pow;
     expect(edgeLines(dot)).toHaveLength(arrows);
   });
 
@@ -42,12 +45,16 @@ describe('toDot', () => {
     expect(dot).toMatch(/label="sum\\nvalue 91\\ngrad 1"/);
   });
 
-  it('escapes quotes in labels and refuses a released graph', () => {
+  it('escapes quotes in labels; draws a Scalar graph after backward(), refuses a released Tensor graph', () => {
     const a = scalar(1, { requiresGrad: true, label: 'say "hi"' });
     const b = a.mul(2);
     expect(toDot(b)).toContain('label="say \\"hi\\"\\nvalue 1"');
     b.backward();
-    expect(() => toDot(b)).toThrow(TapegradError);
-    expect(() => toDot(b)).toThrow(/retainGraph: true/);
+    expect(toDot(b)).toContain('label="say \\"hi\\"\\nvalue 1\\ngrad 2"');
+    const t = tensor([1, 2], { requiresGrad: true });
+    const y = t.mul(t).sum();
+    y.backward();
+    expect(() => toDot(y)).toThrow(TapegradError);
+    expect(() => toDot(y)).toThrow(/retainGraph: true/);
   });
 });

@@ -110,7 +110,7 @@ describe('explainGradient on tensor graphs', () => {
     expect(text).toContain('(equal)');
   });
 
-  it('no path means a zero gradient; bad arguments and released graphs are clear errors', () => {
+  it('no path means a zero gradient; bad arguments and released tensor graphs are clear errors', () => {
     const a = scalar(1, { requiresGrad: true, label: 'a' });
     const b = scalar(2, { requiresGrad: true, label: 'b' });
     expect(explainGradient(a.mul(3), b)).toContain('no path from mul back to b; the gradient is 0');
@@ -118,7 +118,11 @@ describe('explainGradient on tensor graphs', () => {
     expect(() => explainGradient(3 as never, a)).toThrow(TapegradError);
     const y = a.mul(b);
     y.backward();
-    expect(() => explainGradient(y, a)).toThrow(/released by backward\(\)/);
+    expect(explainGradient(y, a)).toContain('∂mul/∂a = 2'); // a Scalar graph stays readable
+    const t = tensor([1, 2], { requiresGrad: true, label: 't' });
+    const z = t.mul(t).sum();
+    z.backward();
+    expect(() => explainGradient(z, t)).toThrow(/released by backward\(\)/);
   });
 
   it('property: on random Scalar DAGs with shared nodes, the paths sum to the autodiff gradient', () => {

@@ -7,7 +7,8 @@
 
 import type { SimdUnaryOp } from '../../src/kernels/op-names.js';
 import { softmaxAxis } from '../../src/kernels/reduce.js';
-import { erf, erfc, unary } from '../../src/kernels/unary.js';
+import { unary } from '../../src/kernels/unary.js';
+import { erf, erfc } from '../../src/math/special.js';
 import { rngFrom } from '../tensor/helpers.js';
 
 const bits = new Float64Array(1);

@@ -75,15 +75,24 @@ describe('explainGradient on the seed network', () => {
     expect(closeRel(Number(/=\s*(\S+)/.exec(sumLine)![1]), seed.chain_rule_paths.w1.sum, 1e-9)).toBe(true);
   });
 
-  it('works after backward({ retainGraph: true }) and says clearly when the graph was released', () => {
+  it('works after a plain backward(): the same paths and numbers, the sum equal to .grad', () => {
+    const untouched = fresh();
+    const before = explainGradientPaths(untouched.E_total!, untouched.w1!);
     const env = fresh();
-    env.E_total!.backward({ retainGraph: true });
-    expect(explainGradient(env.E_total!, env.w5!)).toContain('1 path');
     env.E_total!.backward();
-    expect(() => explainGradient(env.E_total!, env.w5!)).toThrow(TapegradError);
-    expect(() => explainGradient(env.E_total!, env.w5!)).toThrow(
-      /released by backward\(\).*retainGraph: true/,
-    );
+    const after = explainGradientPaths(env.E_total!, env.w1!);
+    expect(after.pathCount).toBe(2);
+    expect(after.paths.map((p) => p.nodes)).toEqual(before.paths.map((p) => p.nodes));
+    after.paths.forEach((p) => {
+      const expected = seed.chain_rule_paths.w1.paths.find((x) => p.nodes.includes(`out_${x.via}`))!;
+      expect(closeRel(p.contribution[0]!, expected.product, REL)).toBe(true);
+    });
+    expect(closeRel(after.sum[0]!, seed.chain_rule_paths.w1.sum, REL)).toBe(true);
+    expect(closeRel(after.sum[0]!, after.autodiff[0]!, 1e-15)).toBe(true);
+    expect(closeRel(env.w1!.grad, after.sum[0]!, 1e-15)).toBe(true);
+    expect(after.toString()).toBe(before.toString());
+    // A second backward still needs retainGraph on the first: the graph was released.
+    expect(() => env.E_total!.backward()).toThrow(TapegradError);
   });
 });
 

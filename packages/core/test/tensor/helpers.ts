@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fromTypedArray, noGrad, type Tensor } from '@tapegrad/core';
-import { runBackward } from '../../src/tape.js';
+import { gradientsOf } from '../../src/differentiable.js';
 
 // --- fixtures ---------------------------------------------------------------------------------------
 
@@ -300,9 +300,8 @@ export function secondOrderCheck(
     const leaves = xs.map((x) => leafOf(x, true));
     const out = f(leaves);
     const roots = leaves.filter((_, i) => diff[i]);
-    const grads = runBackward([out], [fromTypedArray(c.slice(), [...out.shape])], {
+    const grads = gradientsOf([out], [fromTypedArray(c.slice(), [...out.shape])], roots, {
       createGraph,
-      inputs: roots,
     }) as (Tensor | null)[];
     let value: Tensor | null = null;
     let k = 0;
@@ -318,9 +317,11 @@ export function secondOrderCheck(
   const first = h([...inputs], true);
   if (first.value === null || !(first.value as Tensor).requiresGrad) return; // linear in x: nothing to check
   const hv = first.value as Tensor;
-  const second = runBackward([hv], [fromTypedArray(new Float64Array([1]), [])], {
-    inputs: first.leaves.filter((_, i) => diff[i]),
-  }) as (Tensor | null)[];
+  const second = gradientsOf(
+    [hv],
+    [fromTypedArray(new Float64Array([1]), [])],
+    first.leaves.filter((_, i) => diff[i]),
+  ) as (Tensor | null)[];
   let k = 0;
   inputs.forEach((x, i) => {
     if (!diff[i]) return;

@@ -5,7 +5,7 @@
  */
 import { fromTypedArray, type Tensor } from '@tapegrad/core';
 import { describe, expect, it } from 'vitest';
-import { runBackward } from '../../src/tape.js';
+import { gradientsOf } from '../../src/differentiable.js';
 import { expectCloseTo, type FixtureTensor, fromFixture, loadFixture } from './helpers.js';
 
 interface HigherOrderCase {
@@ -49,11 +49,8 @@ const onesLike = (t: Tensor) => fromTypedArray(new Float64Array(t.size).fill(1),
 
 /** d root / d x, recorded (createGraph) so it can be differentiated again. */
 const gradOf = (root: Tensor, x: Tensor, createGraph: boolean): Tensor => {
-  const [g] = runBackward([root], [root.size === 1 && root.ndim === 0 ? one() : onesLike(root)], {
-    createGraph,
-    retainGraph: true,
-    inputs: [x],
-  });
+  const seed = root.size === 1 && root.ndim === 0 ? one() : onesLike(root);
+  const [g] = gradientsOf([root], [seed], [x], { createGraph, retainGraph: true });
   if (!g) throw new Error('no gradient reached x');
   return g as Tensor;
 };

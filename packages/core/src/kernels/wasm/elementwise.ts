@@ -24,8 +24,8 @@ import { instantiate, type WasmMemory } from './instantiate.js';
 
 /**
  * `dst[i] = f(src[i])` for `i < n` (rounded up to whole vectors). `p`, `q` are the op's
- * parameters: slope (leakyRelu, step), alpha (elu), beta and threshold (softplus), min and max
- * (clamp, insideMask); other ops ignore them.
+ * parameters: slope (leakyRelu), alpha (elu), beta and threshold (softplus), min and max
+ * (clamp); other ops ignore them.
  */
 export type UnaryBlock = (src: number, dst: number, n: number, p: number, q: number) => void;
 
@@ -118,7 +118,6 @@ const UNARY_OPS: Record<SimdUnaryOp, true> = {
   tanh: true,
   sigmoid: true,
   relu: true,
-  step: true,
   leakyRelu: true,
   elu: true,
   erf: true,
@@ -126,7 +125,6 @@ const UNARY_OPS: Record<SimdUnaryOp, true> = {
   geluTanh: true,
   softplus: true,
   clamp: true,
-  insideMask: true,
   square: true,
 };
 
