@@ -2,7 +2,7 @@
  * Elementwise binary kernels with NumPy broadcasting, over typed arrays. float32 runs the SIMD
  * WebAssembly kernels; float64, int32 and mixed dtypes run the JavaScript row loops below.
  */
-import { broadcastPlan, broadcastStrides, forEachOuter } from './broadcast.js';
+import { broadcastPlan, forEachOuter } from './broadcast.js';
 import type { BinaryOp } from './op-names.js';
 import { isSimdBinary } from './wasm/elementwise.js';
 import { binaryF32 } from './wasm/staging.js';
@@ -105,7 +105,7 @@ export function binary(
   outShape: readonly number[],
 ): void {
   if (out.length === 0) return;
-  const plan = broadcastPlan(aShape, bShape, outShape);
+  const plan = broadcastPlan([aShape, bShape], outShape);
   if (
     a instanceof Float32Array &&
     b instanceof Float32Array &&
@@ -115,13 +115,16 @@ export function binary(
     if (binaryF32(op, a, b, out, plan)) return;
   }
   const loop = ROWS[op];
-  const { rows, cols, ars, brs, acs, bcs } = plan;
-  forEachOuter(plan, (ao, bo, oo) => {
-    for (let r = 0; r < rows; r++) loop(a, ao + r * ars, acs, b, bo + r * brs, bcs, out, oo + r * cols, cols);
+  const { rows, cols, rowStrides, colStrides } = plan;
+  const [ars, brs] = rowStrides as [number, number];
+  const [acs, bcs] = colStrides as [number, number];
+  forEachOuter(plan, ([ao, bo], oo) => {
+    for (let r = 0; r < rows; r++)
+      loop(a, ao! + r * ars, acs, b, bo! + r * brs, bcs, out, oo + r * cols, cols);
   });
 }
 
-/** `out = cond ? a : b`, all three broadcast to `outShape` (cond nonzero means true). */
+/** `out = cond ? a : b`, all three broadcast to `outShape` (cond nonzero means true), row by row. */
 export function where(
   cond: Arr,
   cShape: readonly number[],
@@ -132,28 +135,21 @@ export function where(
   out: Arr,
   outShape: readonly number[],
 ): void {
-  const rank = outShape.length;
-  const sc = broadcastStrides(cShape, outShape);
-  const sa = broadcastStrides(aShape, outShape);
-  const sb = broadcastStrides(bShape, outShape);
-  const counter = new Array<number>(rank).fill(0);
-  let co = 0;
-  let ao = 0;
-  let bo = 0;
-  for (let i = 0; i < out.length; i++) {
-    out[i] = cond[co] !== 0 ? a[ao]! : b[bo]!;
-    for (let d = rank - 1; d >= 0; d--) {
-      counter[d]!++;
-      co += sc[d]!;
-      ao += sa[d]!;
-      bo += sb[d]!;
-      if (counter[d]! < outShape[d]!) break;
-      co -= sc[d]! * outShape[d]!;
-      ao -= sa[d]! * outShape[d]!;
-      bo -= sb[d]! * outShape[d]!;
-      counter[d] = 0;
+  if (out.length === 0) return;
+  const plan = broadcastPlan([cShape, aShape, bShape], outShape);
+  const { rows, cols } = plan;
+  const [crs, ars, brs] = plan.rowStrides as [number, number, number];
+  const [ccs, acs, bcs] = plan.colStrides as [number, number, number];
+  forEachOuter(plan, ([co, ao, bo], oo) => {
+    for (let r = 0; r < rows; r++) {
+      const c0 = co! + r * crs;
+      const a0 = ao! + r * ars;
+      const b0 = bo! + r * brs;
+      const o = oo + r * cols;
+      for (let j = 0; j < cols; j++)
+        out[o + j] = cond[c0 + j * ccs] !== 0 ? a[a0 + j * acs]! : b[b0 + j * bcs]!;
     }
-  }
+  });
 }
 
 /** `acc[i] += x[i]` in place (gradient accumulation); both of the same length. */

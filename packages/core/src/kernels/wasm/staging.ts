@@ -84,16 +84,18 @@ export function binaryF32(
   if (s === null) return false;
   const { k, at, heap } = s;
   const kernel = k.binary[op].rows;
-  const { rows, cols, ars, acs, brs, bcs } = plan;
+  const { rows, cols } = plan;
+  const [ars, brs] = plan.rowStrides as [number, number];
+  const [acs, bcs] = plan.colStrides as [number, number];
   const width = Math.min(cols, BLOCK);
   const tileRows = width === cols ? Math.max(1, Math.floor(BLOCK / cols)) : 1;
-  forEachOuter(plan, (ao, bo, oo) => {
+  forEachOuter(plan, ([ao, bo], oo) => {
     for (let r = 0; r < rows; r += tileRows) {
       const h = Math.min(tileRows, rows - r);
       for (let c = 0; c < cols; c += width) {
         const w = Math.min(width, cols - c);
-        const a0 = ao + r * ars + c * acs;
-        const b0 = bo + r * brs + c * bcs;
+        const a0 = ao! + r * ars + c * acs;
+        const b0 = bo! + r * brs + c * bcs;
         heap.set(a.subarray(a0, a0 + span(ars, acs, h, w)), at.a >> 2);
         heap.set(b.subarray(b0, b0 + span(brs, bcs, h, w)), at.b >> 2);
         kernel(at.a, ars, acs, at.b, brs, bcs, at.d, h, w);
