@@ -1,9 +1,9 @@
-# Fits the two polynomials of the float32 erf/erfc kernels (gen-elementwise-wat.mjs), as linear
+# Fits the two polynomials of the float32 erf/erfc kernels (scripts/wat/math.mjs), as linear
 # minimax problems (a linear program over a dense grid; scipy and mpmath):
 #   erf x  ≈ x·P(x²)              on [0, 1], relative error;
 #   erfc z ≈ t·exp(−z² + S(t))    for z ≥ 0, t = 1/(1 + z/2), absolute error of S
 #                                 (the relative error of erfc).
-# Development-time only; the coefficients it prints (rounded to float32) are in the generator.
+# Development-time only; the coefficients it prints (rounded to float32) are in wat/math.mjs.
 # Run: python3 packages/core/scripts/fit-erf.py
 import mpmath
 import numpy as np
