@@ -33,10 +33,20 @@ export function takePooled(kind: 'float32' | 'float64' | 'int32', size: number):
   return buf;
 }
 
-/** Notes a freshly allocated or pooled array, so the current recycling scope can reclaim it. */
-export function noteAllocation(buf: Buffer): void {
-  if (scope !== null && buf.length >= MIN_POOLED_ELEMENTS) scope.buffers.push(buf);
+/**
+ * Notes a freshly allocated or pooled array, so the current recycling scope can reclaim it —
+ * unless `owner` names another scope: a value created outside the current scope (a lazy tensor
+ * of the forward pass evaluated during backward) must outlive it.
+ */
+export function noteAllocation(buf: Buffer, owner: RecyclingScope | null = scope): void {
+  if (scope !== null && owner === scope && buf.length >= MIN_POOLED_ELEMENTS) scope.buffers.push(buf);
 }
+
+/** An opaque token for a recycling scope (null outside any). */
+export type RecyclingScope = object;
+
+/** The innermost recycling scope now running, or null. */
+export const currentScope = (): RecyclingScope | null => scope;
 
 /**
  * Runs `fn`, then returns to the pool every array allocated inside it except those `survivors`

@@ -1,4 +1,4 @@
-import { noteAllocation, takePooled } from './buffer-pool.js';
+import { noteAllocation, type RecyclingScope, takePooled } from './buffer-pool.js';
 import { TapegradError } from './errors.js';
 
 /** Element types: `float32` (default), `float64`, and `int32` for indices and labels. */
@@ -10,10 +10,14 @@ export type TypedArray = Float32Array | Float64Array | Int32Array;
 /** A float typed array. */
 export type FloatArray = Float32Array | Float64Array;
 
-/** Allocates a zero-filled typed array of `dtype`. */
-export function allocate(dtype: DType, size: number): TypedArray {
+/**
+ * Allocates a zero-filled typed array of `dtype`. With `owner`, the array is reclaimed at the end
+ * of the current recycling scope only if that is the scope `owner` names (see `buffer-pool.ts`).
+ */
+export function allocate(dtype: DType, size: number, owner?: RecyclingScope | null): TypedArray {
   const buf = takePooled(dtype, size) ?? fresh(dtype, size);
-  noteAllocation(buf);
+  if (owner === undefined) noteAllocation(buf);
+  else noteAllocation(buf, owner);
   return buf;
 }
 

@@ -27,3 +27,11 @@ export const describeValue = (x: unknown): string =>
         : typeof x === 'object'
           ? ((x as object).constructor?.name ?? 'object')
           : typeof x;
+
+/** A numeric parameter (slope, alpha, beta, bound, …) must be a number that is not NaN; names the op. */
+export function requireNumber(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || Number.isNaN(v)) {
+    throw new TapegradError(op, `${name} must be a number, got ${JSON.stringify(v) ?? String(v)}.`);
+  }
+  return v;
+}

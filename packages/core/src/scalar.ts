@@ -1,11 +1,19 @@
-import { describeValue, TapegradError } from './errors.js';
+import { describeValue, requireNumber as requireParameter, TapegradError } from './errors.js';
 import { creationSite, isAnomalyEnabled, isGradEnabled, withGradMode } from './grad-mode.js';
 import type { Algebra, Value } from './math/algebra.js';
 import { NUMBERS } from './math/numbers.js';
 import { BINARY_RULES, type BinaryRule, UNARY_RULES, type UnaryRule } from './math/rules.js';
-import { backwardNumbers, nodeOpName, parentOf } from './scalar/backward.js';
+import { backwardNumbers, nodeOpName, parentOf, unaryParams } from './scalar/backward.js';
 import { backwardRecorded, type ScalarKit } from './scalar/backward-recorded.js';
-import { BINARY_CODE, CUSTOM, INPUT, UNARY_CODE } from './scalar/ops.js';
+import {
+  BINARY_CODE,
+  binaryRuleOf,
+  CUSTOM,
+  INPUT,
+  isUnaryCode,
+  UNARY_CODE,
+  unaryRuleOf,
+} from './scalar/ops.js';
 import {
   BYTES_PER_NODE,
   CONST_LEFT,
@@ -83,6 +91,18 @@ export class Scalar {
   }
   set requiresGrad(flag: boolean) {
     this.requiresGrad_(flag);
+  }
+  /** Number of elements: 1 (a Scalar is a 0-d float64 value). */
+  get size(): 1 {
+    return 1;
+  }
+  /** Shape: `[]`, as a 0-d tensor's. */
+  get shape(): readonly number[] {
+    return NO_AXES;
+  }
+  /** Element type: `'float64'`. */
+  get dtype(): 'float64' {
+    return 'float64';
   }
   /** The op that produced this value (`'leaf'` for leaves). */
   get op(): string {
@@ -292,6 +312,8 @@ export class Scalar {
   }
 }
 
+const NO_AXES: readonly number[] = Object.freeze([]);
+
 /** Puts leaves' `seq` below every op result's. */
 const LEAF_OFFSET = 2 ** 52;
 
@@ -382,8 +404,8 @@ function unary(op: UnaryEntry, x: Scalar, p = 0, q = 0): Scalar {
   const out = recordedSlot(op.code, value, P0_GRAD);
   const { seg, at } = out;
   seg.d0[at] = op.rule.grad(NUMBERS, xv, value, p, q);
-  seg.d1[at] = q;
-  seg.aux[at] = p;
+  seg.d1[at] = p;
+  if (op.rule.params.length > 1) (seg.secondParams ??= new Map()).set(at, q);
   seg.parents[2 * at] = seg.link(x.seg, x.at);
   seg.parents[2 * at + 1] = NO_PARENT;
   return out;
@@ -403,14 +425,14 @@ function binary(op: BinaryEntry, a: Scalar | number, b: Scalar | number): Scalar
   const { seg, at } = out;
   if (typeof a === 'number') {
     seg.parents[2 * at] = NO_PARENT;
-    seg.aux[at] = a;
+    seg.d0[at] = a;
   } else {
     seg.parents[2 * at] = seg.link(a.seg, a.at);
     if (ga) seg.d0[at] = op.rule.grad(NUMBERS, av, bv, value, 0);
   }
   if (typeof b === 'number') {
     seg.parents[2 * at + 1] = NO_PARENT;
-    seg.aux[at] = b;
+    seg.d1[at] = b;
   } else {
     seg.parents[2 * at + 1] = seg.link(b.seg, b.at);
     if (gb) seg.d1[at] = op.rule.grad(NUMBERS, av, bv, value, 1);
@@ -424,15 +446,8 @@ function operandValue(op: BinaryEntry, x: Scalar | number): number {
   throw new TapegradError(op.rule.name, `expected a Scalar or a number as operand, got ${describeValue(x)}.`);
 }
 
-function requireParameter(op: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || Number.isNaN(v)) {
-    throw new TapegradError(op, `${name} must be a number, got ${JSON.stringify(v) ?? String(v)}.`);
-  }
-  return v;
-}
-
-/** Under `detectAnomaly`: a non-finite result from finite inputs is an error naming the op. */
-function checkFinite(op: string, value: number, inputs: readonly number[]): void {
+/** @internal Under `detectAnomaly`: a non-finite result from finite inputs is an error naming the op. */
+export function checkFinite(op: string, value: number, inputs: readonly number[]): void {
   if (Number.isFinite(value) || !inputs.every(Number.isFinite)) return;
   throw new TapegradError(
     op,
@@ -530,6 +545,37 @@ export function scalarPullback(x: Scalar, g: number): [Scalar, number][] {
     if (p !== null) out.push([new Scalar(p.seg, p.at), g * partials[at]!]);
   }
   return out;
+}
+
+/** @internal What produced a Scalar node: its rule and operands (numbers for number operands). */
+export type ScalarNodeInfo =
+  | { kind: 'leaf' }
+  | { kind: 'input'; input: Scalar }
+  | { kind: 'unary'; rule: UnaryRule; input: Scalar; params: [number, number] }
+  | { kind: 'binary'; rule: BinaryRule; operands: [Scalar | number, Scalar | number] }
+  | { kind: 'custom'; name: string; inputs: Scalar[] };
+
+/** @internal The rule and operands of a node, read from the tape (also after `backward()`). */
+export function scalarNodeInfo(x: Scalar): ScalarNodeInfo {
+  const { seg, at } = x;
+  if ((seg.flags[at]! & RECORDED) === 0) return { kind: 'leaf' };
+  const code = seg.ops[at]!;
+  const handle = (k: 0 | 1) => {
+    const p = parentOf(seg, at, k);
+    return p === null ? null : new Scalar(p.seg, p.at);
+  };
+  if (code === CUSTOM) {
+    const node = seg.customs!.get(at)!;
+    return { kind: 'custom', name: node.name, inputs: node.parents.map((p) => new Scalar(p.seg, p.at)) };
+  }
+  if (code === INPUT) return { kind: 'input', input: handle(0)! };
+  if (isUnaryCode(code))
+    return { kind: 'unary', rule: unaryRuleOf(code), input: handle(0)!, params: unaryParams(seg, at) };
+  return {
+    kind: 'binary',
+    rule: binaryRuleOf(code),
+    operands: [handle(0) ?? seg.d0[at]!, handle(1) ?? seg.d1[at]!],
+  };
 }
 
 /** @internal Gradients of `root` (seeded with 1) for `inputs`, reading the tape even after release. */

@@ -110,27 +110,16 @@ export function runBackward<G, N extends TapeNode<G>>(
   roots.forEach((root, i) => add(root, rootGrads[i]!));
 
   const results = new Map<N, G>();
-  const storedValues = new Set<G>();
+  const store = storer(rootGrads, ops, createGraph, options.stored);
   for (const node of order) {
     const g = pending.get(node);
     if (g === undefined) continue;
     pending.delete(node);
-    if (inputSet) {
-      if (inputSet.has(node)) {
-        results.set(node, g);
-        continue;
-      }
-    } else if (node.backwardFn === null || node.retainsGrad) {
-      if (!node.released) {
-        // A closure may hand one gradient object to several parents (add returns [g, g]), and the
-        // caller's seed is theirs: each `.grad` gets an object of its own.
-        const value =
-          storedValues.has(g) || rootGrads.includes(g) ? withGradMode(createGraph, () => ops.copy(g)) : g;
-        storedValues.add(value);
-        withGradMode(createGraph, () => ops.store(node, value, createGraph));
-        options.stored?.push(node);
-      }
+    if (inputSet?.has(node)) {
+      results.set(node, g);
+      continue;
     }
+    if (!inputSet && (node.backwardFn === null || node.retainsGrad) && !node.released) store(node, g);
     if (node.released) {
       throw new TapegradError(
         'backward',
@@ -139,8 +128,12 @@ export function runBackward<G, N extends TapeNode<G>>(
     }
     const fn = node.backwardFn;
     if (fn === null) continue;
-    const parentGrads = withGradMode(createGraph, () => runClosure(node, fn, g));
-    propagate(node, parentGrads, ops, add);
+    propagate(
+      node,
+      withGradMode(createGraph, () => runClosure(node, fn, g)),
+      ops,
+      add,
+    );
     if (!retainGraph) {
       node.parents = EMPTY;
       node.backwardFn = null;
@@ -148,6 +141,26 @@ export function runBackward<G, N extends TapeNode<G>>(
     }
   }
   return inputs ? inputs.map((n) => results.get(n) ?? null) : [];
+}
+
+/**
+ * Stores finished gradients into `.grad`. A closure may hand one gradient object to several parents
+ * (add returns [g, g]), and the caller's seed is theirs: each `.grad` gets an object of its own.
+ */
+function storer<G, N extends TapeNode<G>>(
+  rootGrads: readonly G[],
+  ops: GradientOps<G, N>,
+  createGraph: boolean,
+  stored: N[] | undefined,
+): (node: N, g: G) => void {
+  const storedValues = new Set<G>();
+  return (node, g) => {
+    const value =
+      storedValues.has(g) || rootGrads.includes(g) ? withGradMode(createGraph, () => ops.copy(g)) : g;
+    storedValues.add(value);
+    withGradMode(createGraph, () => ops.store(node, value, createGraph));
+    stored?.push(node);
+  };
 }
 
 /** Hands each parent its gradient, checking for NaN/Inf under anomaly detection. */

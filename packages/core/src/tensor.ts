@@ -26,8 +26,10 @@ export type NestedArray = number | NestedArray[];
  * tensors that require grad record their backward rule, and `backward()` fills `.grad`.
  */
 export class Tensor implements TapeNode<Tensor> {
-  /** The elements, row-major. Writing to it directly bypasses version tracking. */
-  readonly data: TypedArray;
+  /** @internal The elements once computed; null while the value is pending. */
+  _data: TypedArray | null;
+  /** @internal How to compute the elements (a fused elementwise chain), until they are computed. */
+  _pending: PendingValue | null = null;
   /** Size of each axis; `[]` for a 0-d tensor. */
   readonly shape: readonly number[];
   /** Element type: `'float32'`, `'float64'` or `'int32'`. */
@@ -52,16 +54,51 @@ export class Tensor implements TapeNode<Tensor> {
   released = false;
   /** Where the op was called, recorded under `detectAnomaly` only. */
   createdAt: string | undefined;
-  /** Shared by tensors viewing the same buffer (`detach()`), so an update through either counts. */
-  private versionCounter = { value: 0 };
+  /** @internal Shared by tensors viewing the same buffer (`detach()`): its version and its pending readers. */
+  storage: Storage = { version: 0, readers: null };
+  private readonly elements: number;
   /** The `.grad` buffer the engine allocated itself and may therefore update in place. */
   private ownedGrad: Tensor | null = null;
 
   /** @internal Use `tensor()` and the other creation functions. */
-  constructor(data: TypedArray, shape: readonly number[], dtype: DType) {
-    this.data = data;
+  constructor(
+    data: TypedArray | null,
+    shape: readonly number[],
+    dtype: DType,
+    pending: PendingValue | null = null,
+  ) {
+    this._data = data;
+    this._pending = pending;
     this.shape = shape;
     this.dtype = dtype;
+    this.elements = data === null ? sizeOf(shape) : data.length;
+  }
+
+  /**
+   * The elements, row-major. Ops may leave a result pending (a chain of elementwise ops is
+   * computed in one fused pass when something needs it); reading `data` computes it. Writing to
+   * it directly bypasses version tracking.
+   */
+  get data(): TypedArray {
+    if (this._data === null) {
+      this._data = this._pending!.evaluate(this);
+      this._pending = null;
+    }
+    return this._data;
+  }
+
+  /**
+   * @internal The elements, ready to be overwritten in place: computes this tensor if pending and
+   * every pending value that still reads its buffer, so none of them sees the new values.
+   */
+  writable(): TypedArray {
+    const data = this.data;
+    const readers = this.storage.readers;
+    if (readers !== null) {
+      this.storage.readers = null;
+      for (const r of readers) void r.data;
+    }
+    return data;
   }
 
   /** @internal A 0-d tensor holding `value`. */
@@ -73,15 +110,15 @@ export class Tensor implements TapeNode<Tensor> {
 
   /** Bumped by every in-place update; backward refuses saved tensors whose version changed. */
   get version(): number {
-    return this.versionCounter.value;
+    return this.storage.version;
   }
   set version(value: number) {
-    this.versionCounter.value = value;
+    this.storage.version = value;
   }
 
   /** Number of elements. */
   get size(): number {
-    return this.data.length;
+    return this.elements;
   }
   /** Number of axes. */
   get ndim(): number {
@@ -412,7 +449,7 @@ export class Tensor implements TapeNode<Tensor> {
   /** The same data as a new leaf, cut out of the graph (shares the buffer). */
   detach(): Tensor {
     const view = new Tensor(this.data, this.shape, this.dtype);
-    view.versionCounter = this.versionCounter;
+    view.storage = this.storage;
     return view;
   }
   /** A copy with its own buffer; differentiable (the copy's gradient flows back here). */
@@ -517,7 +554,7 @@ export class Tensor implements TapeNode<Tensor> {
       this.grad = grad; // may alias a tensor the caller holds: never updated in place
       this.ownedGrad = null;
     } else if (!createGraph && this.grad === this.ownedGrad) {
-      addInto(this.grad.data, grad.data);
+      accumulate(this.grad, grad);
       this.grad.version++;
     } else {
       this.grad = this.grad.add(grad);
@@ -533,6 +570,27 @@ export const TENSOR_GRADIENTS: GradientOps<Tensor, Tensor> = {
   store: (node, g, createGraph) => node.storeGrad(g, createGraph),
   isNonFinite: (g) => hasNonFinite(g.data),
 };
+
+/** @internal A value not computed yet, computed on the first read of `data`. */
+export interface PendingValue {
+  /** Computes the elements of `target` (which holds this pending value). */
+  evaluate(target: Tensor): TypedArray;
+  /** Adds the elements into `into` (same size) without allocating them; false if it cannot. */
+  addInto?(into: TypedArray): boolean;
+}
+
+/** @internal What tensors viewing one buffer share: its version and the pending values reading it. */
+export interface Storage {
+  version: number;
+  readers: Set<Tensor> | null;
+}
+
+/** `acc += g` in place, adding a pending `g` without computing it into a buffer of its own. */
+function accumulate(acc: Tensor, g: Tensor): void {
+  const target = acc.writable();
+  if (g._data === null && g._pending?.addInto?.(target)) return;
+  addInto(target, g.data);
+}
 
 /** @internal Allocates an uninitialized-by-contract (zeroed) tensor of `shape` and `dtype`. */
 export const emptyTensor = (shape: readonly number[], dtype: DType): Tensor =>

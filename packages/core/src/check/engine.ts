@@ -2,29 +2,14 @@
  * The comparison engine behind `gradcheck` and `gradgradcheck`: autodiff gradients of a function
  * with one or more outputs, against float64 central differences.
  */
-
-import { gradientsOf } from '../differentiable.js';
-import { fmtShape, TapegradError } from '../errors.js';
-import { withGradMode } from '../grad-mode.js';
+import { TapegradError } from '../errors.js';
 import { Generator } from '../random.js';
-import { Scalar } from '../scalar.js';
-import { Tensor } from '../tensor.js';
-import type { GradcheckEntry, GradcheckReport, NondeterministicEntry } from './report.js';
-import {
-  checkInputs,
-  checkOutput,
-  cotangentFor,
-  type Differentiable,
-  dtypeOfValue,
-  flatValues,
-  fmtIndex,
-  inputName,
-  leafCopy,
-  multiIndex,
-  setElement,
-  shapeOf,
-  sizeOfValue,
-} from './values.js';
+import { CheckProblem, type MultiOutputFn } from './problem.js';
+import type { GradcheckReport } from './report.js';
+import { Tally } from './tally.js';
+import { fmtIndex } from './values.js';
+
+export type { MultiOutputFn };
 
 /** Options of `gradcheck` and `gradgradcheck`. */
 export interface GradcheckOptions {
@@ -49,9 +34,6 @@ export interface GradcheckOptions {
   maxWorst?: number;
 }
 
-/** A function of the inputs with one or more outputs (gradgradcheck checks several gradients). */
-export type MultiOutputFn = (inputs: Differentiable[]) => { values: Differentiable[]; names?: string[] };
-
 interface Resolved {
   eps: number;
   atol: number;
@@ -61,24 +43,6 @@ interface Resolved {
   sample: number;
   seed: number;
   maxWorst: number;
-}
-
-/** Keeps the `keep` worst entries without holding every compared element. */
-class WorstList {
-  private items: { e: GradcheckEntry; badness: number }[] = [];
-  constructor(private readonly keep: number) {}
-  add(e: GradcheckEntry, badness: number): void {
-    this.items.push({ e, badness });
-    if (this.items.length > 4 * this.keep + 16) this.trim();
-  }
-  result(): GradcheckEntry[] {
-    this.trim();
-    return this.items.map((x) => x.e);
-  }
-  private trim(): void {
-    this.items.sort((a, b) => b.badness - a.badness);
-    this.items.length = Math.min(this.items.length, this.keep);
-  }
 }
 
 /**
@@ -92,292 +56,146 @@ export function runCheck(
   options: GradcheckOptions,
   numericNeedsGrad: boolean,
 ): Omit<GradcheckReport, 'toString'> {
-  checkInputs(fnName, inputs);
-  const names = inputs.map(inputName);
+  const problem = new CheckProblem(fnName, f, inputs, numericNeedsGrad);
+  const o = resolve(fnName, options, problem.float32);
   const notes: string[] = [];
-  const problems: string[] = [];
-
-  const analyticInputs = inputs.map((x) => leafCopy(x, true));
-  const first = withGradMode(true, () => f(analyticInputs));
-  const outs = first.values.map((o) => checkOutput(fnName, o));
-  if (outs.length === 0) throw new TapegradError(fnName, 'the function returned no outputs.');
-  const outNames = first.names ?? (outs.length > 1 ? outs.map((_, j) => `out ${j}`) : undefined);
-
-  const inSizes = inputs.map(sizeOfValue);
-  const outSizes = outs.map(sizeOfValue);
-  const nIn = inSizes.reduce((a, b) => a + b, 0);
-  const nOut = outSizes.reduce((a, b) => a + b, 0);
-  const float32 = [...inputs, ...outs].some((x) => dtypeOfValue(x) === 'float32');
-  const o = resolve(fnName, options, float32);
-  if (float32) {
-    const promoted = inputs
-      .map((x, k) => (dtypeOfValue(x) === 'float32' ? `'${names[k]}'` : null))
-      .filter(Boolean);
+  if (problem.float32) {
+    const promoted = problem.promotedNames();
     notes.push(
       promoted.length > 0
         ? `float32 input ${promoted.join(', ')} promoted to a float64 copy for finite differences; float32 tolerances`
         : 'float32 output: float32 tolerances',
     );
   }
-
-  const numericInputs = inputs.map((x) =>
-    leafCopy(x, numericNeedsGrad, x instanceof Tensor ? 'float64' : undefined),
-  );
-  const evaluate = (): Float64Array => {
-    const run = () => f(numericInputs).values.map((v) => checkOutput(fnName, v));
-    const values = withGradMode(numericNeedsGrad, run);
-    const flat = new Float64Array(nOut);
-    let at = 0;
-    values.forEach((v, j) => {
-      if (sizeOfValue(v) !== outSizes[j]) {
-        throw new TapegradError(
-          fnName,
-          `output ${j} has shape ${fmtShape(shapeOf(v))} on the float64 copy of the inputs but ${fmtShape(shapeOf(outs[j]!))} on the inputs themselves; the function must not depend on dtype for its shape.`,
-        );
-      }
-      flat.set(flatValues(v), at);
-      at += outSizes[j]!;
-    });
-    return flat;
-  };
-
-  const rootsFor = (weights: Float64Array) => {
-    const roots: Differentiable[] = [];
-    const seeds: Differentiable[] = [];
-    let at = 0;
-    outs.forEach((out, j) => {
-      const w = weights.subarray(at, at + outSizes[j]!);
-      at += outSizes[j]!;
-      if (!out.requiresGrad || w.every((x) => x === 0)) return;
-      roots.push(out);
-      seeds.push(cotangentFor(out, w));
-    });
-    return { roots, seeds };
-  };
-  const reported = new Set<string>();
-  /** The analytic gradients Jᵀw, flattened over all inputs. */
-  const vjp = (weights: Float64Array): Float64Array => {
-    const { roots, seeds } = rootsFor(weights);
-    const g = new Float64Array(nIn);
-    if (roots.length === 0) return g;
-    let grads: (unknown | null)[];
-    try {
-      grads = withGradMode(true, () => gradientsOf(roots, seeds, analyticInputs, { retainGraph: true }));
-    } catch (e) {
-      // A backward rule that throws (e.g. a gradient of the wrong shape) is a finding, not a crash.
-      if (!(e instanceof TapegradError)) throw e;
-      const problem = `backward threw: ${e.message.split('\n')[0]}`;
-      if (!reported.has(problem)) problems.push(problem);
-      reported.add(problem);
-      return g;
-    }
-    let at = 0;
-    grads.forEach((gk, k) => {
-      const x = inputs[k]!;
-      if (gk !== null) {
-        const problem = gradientProblem(x, gk, names[k]!);
-        if (problem) {
-          if (!reported.has(problem)) problems.push(problem);
-          reported.add(problem);
-        } else g.set(flatValues(gk as Differentiable), at);
-      }
-      at += inSizes[k]!;
-    });
-    return g;
-  };
-
-  const gen = new Generator(o.seed);
-  const worst = new WorstList(o.maxWorst);
-  const nondeterministic: NondeterministicEntry[] = [];
-  let checked = 0;
-  let failed = 0;
-  let maxAbsError = 0;
-  let maxRelError = 0;
-  const compare = (
-    entry: Omit<GradcheckEntry, 'absError' | 'relError' | 'ok'>,
-    tolScale = 1,
-    magnitude?: number,
-  ) => {
-    const { analytic, numeric } = entry;
-    const absError = Math.abs(analytic - numeric);
-    // Relative to the larger magnitude, floored at atol so that noise around zero reads as small.
-    const relError = absError === 0 ? 0 : absError / Math.max(Math.abs(analytic), Math.abs(numeric), o.atol);
-    const bound = o.atol * tolScale + o.rtol * (magnitude ?? Math.abs(numeric));
-    const finite = Number.isFinite(analytic) && Number.isFinite(numeric);
-    const ok = absError <= bound && finite;
-    checked++;
-    if (!ok) failed++;
-    maxAbsError = Math.max(maxAbsError, Number.isNaN(absError) ? Infinity : absError);
-    maxRelError = Math.max(maxRelError, Number.isNaN(relError) ? Infinity : relError);
-    // Rank by how far past its tolerance an entry is, so the worst offenders are listed first.
-    const badness = !finite ? Infinity : bound > 0 ? absError / bound : absError > 0 ? Infinity : 0;
-    worst.add({ ...entry, absError, relError, ok }, badness);
-  };
-  const locate = (c: number) => {
-    let k = 0;
-    while (c >= inSizes[k]!) c -= inSizes[k++]!;
-    return { k, index: multiIndex(shapeOf(inputs[k]!), c) };
-  };
-  const outLabel = (r: number): string | undefined => {
-    if (nOut === 1) return undefined;
-    let j = 0;
-    while (r >= outSizes[j]!) r -= outSizes[j++]!;
-    const idx = fmtIndex(multiIndex(shapeOf(outs[j]!), r));
-    return outNames ? `${outNames[j]}${idx === '-' ? '' : idx}` : idx;
-  };
-  const noteNondeterminism = (r: number | undefined, a: Float64Array, b: Float64Array) => {
-    for (let c = 0; c < nIn; c++) {
-      if (Object.is(a[c], b[c]) || nondeterministic.length >= 20) continue;
-      const { k, index } = locate(c);
-      nondeterministic.push({
-        input: names[k]!,
-        inputIndex: k,
-        index,
-        output: r === undefined ? undefined : outLabel(r),
-        first: a[c]!,
-        second: b[c]!,
-      });
-    }
-  };
-
-  /** Central difference of `weights · f` along `direction` (a flat vector over all inputs). */
-  const base = numericInputs.map(flatValues);
-  const perturb = (direction: (c: number) => number, sign: number) => {
-    let c = 0;
-    numericInputs.forEach((x, k) => {
-      const b = base[k]!;
-      for (let i = 0; i < b.length; i++, c++) {
-        const d = direction(c);
-        if (d !== 0) setElement(x, i, b[i]! + sign * o.eps * d);
-      }
-    });
-  };
-  const restore = () => numericInputs.forEach((x, k) => base[k]!.forEach((v, i) => setElement(x, i, v)));
-  const centralColumn = (c: number): Float64Array => {
-    const { k } = locate(c);
-    const local = c - inSizes.slice(0, k).reduce((a, b) => a + b, 0);
-    const x = numericInputs[k]!;
-    const v = base[k]![local]!;
-    setElement(x, local, v + o.eps);
-    const plus = evaluate();
-    setElement(x, local, v - o.eps);
-    const minus = evaluate();
-    setElement(x, local, v);
-    for (let r = 0; r < nOut; r++) plus[r] = (plus[r]! - minus[r]!) / (2 * o.eps);
-    return plus;
-  };
-
-  let mode: GradcheckReport['mode'];
-  if (nIn <= o.limit && nOut <= o.limit) {
-    mode = 'full-jacobian';
-    const rows: Float64Array[] = [];
-    const unit = new Float64Array(nOut);
-    for (let r = 0; r < nOut; r++) {
-      unit.fill(0);
-      unit[r] = 1;
-      rows.push(vjp(unit));
-    }
-    // A second pass over the same graph: a rule that depends on call order or hidden state
-    // gives different numbers the second time.
-    for (let r = 0; r < nOut; r++) {
-      unit.fill(0);
-      unit[r] = 1;
-      noteNondeterminism(r, rows[r]!, vjp(unit));
-    }
-    for (let c = 0; c < nIn; c++) {
-      const column = centralColumn(c);
-      const { k, index } = locate(c);
-      for (let r = 0; r < nOut; r++) {
-        compare({
-          input: names[k]!,
-          inputIndex: k,
-          index,
-          output: outLabel(r),
-          analytic: rows[r]![c]!,
-          numeric: column[r]!,
-        });
-      }
-    }
-  } else {
-    mode = 'adjoint';
-    const u = new Float64Array(nOut);
-    if (nOut === 1) u[0] = 1;
-    else for (let r = 0; r < nOut; r++) u[r] = gen.normal();
-    const g = vjp(u);
-    noteNondeterminism(undefined, g, vjp(u));
-    const dotU = (y: Float64Array) => y.reduce((s, v, r) => s + v * u[r]!, 0);
-    const columns =
-      nIn <= o.limit ? Array.from({ length: nIn }, (_, c) => c) : sampleIndices(gen, nIn, o.sample);
-    for (const c of columns) {
-      const col = centralColumn(c);
-      const { k, index } = locate(c);
-      compare({ input: names[k]!, inputIndex: k, index, analytic: g[c]!, numeric: dotU(col) });
-    }
-    if (nIn > o.limit) {
-      for (let d = 0; d < o.directions; d++) {
-        const v = new Float64Array(nIn);
-        for (let c = 0; c < nIn; c++) v[c] = gen.random() < 0.5 ? -1 : 1;
-        perturb((c) => v[c]!, 1);
-        const plus = dotU(evaluate());
-        perturb((c) => v[c]!, -1);
-        const minus = dotU(evaluate());
-        restore();
-        const analytic = g.reduce((s, x, c) => s + x * v[c]!, 0);
-        const magnitude = g.reduce((s, x) => s + Math.abs(x), 0);
-        compare(
-          {
-            input: 'all inputs',
-            inputIndex: -1,
-            index: [],
-            output: `direction ${d}`,
-            analytic,
-            numeric: (plus - minus) / (2 * o.eps),
-          },
-          Math.sqrt(nIn),
-          magnitude,
-        );
-      }
-      notes.push(
-        `${nIn} input elements: ${columns.length} sampled one by one, ${o.directions} random directions`,
-      );
-    }
-    if (nOut > 1) notes.push(`${nOut} output elements: compared through a seeded random cotangent (Jᵀu)`);
-  }
-
-  if (nondeterministic.length > 0) {
-    const e = nondeterministic[0]!;
+  const tally = new Tally(o.atol, o.rtol, o.maxWorst);
+  const full = problem.nIn <= o.limit && problem.nOut <= o.limit;
+  if (full) checkFullJacobian(problem, tally, o);
+  else notes.push(...checkAdjoint(problem, tally, o));
+  const problems = [...problem.problems];
+  const nd = tally.nondeterministic;
+  if (nd.length > 0) {
+    const e = nd[0]!;
     problems.push(
-      `backward gave different gradients on a second run over the same graph (${nondeterministic.length}${nondeterministic.length >= 20 ? '+' : ''} elements), e.g. input '${e.input}' element ${fmtIndex(e.index)}${e.output ? ` for output ${e.output}` : ''}: ${e.first} then ${e.second}. A backward rule depends on call order or on state left by an earlier call.`,
+      `backward gave different gradients on a second run over the same graph (${nd.length}${nd.length >= 20 ? '+' : ''} elements), e.g. input '${e.input}' element ${fmtIndex(e.index)}${e.output ? ` for output ${e.output}` : ''}: ${e.first} then ${e.second}. A backward rule depends on call order or on state left by an earlier call.`,
     );
   }
   return {
-    ok: failed === 0 && problems.length === 0,
-    maxAbsError,
-    maxRelError,
-    worst: worst.result(),
-    checked,
-    failed,
-    mode,
+    ok: tally.failed === 0 && problems.length === 0,
+    maxAbsError: tally.maxAbsError,
+    maxRelError: tally.maxRelError,
+    worst: tally.worstEntries(),
+    checked: tally.checked,
+    failed: tally.failed,
+    mode: full ? 'full-jacobian' : 'adjoint',
     eps: o.eps,
     atol: o.atol,
     rtol: o.rtol,
-    nondeterministic,
+    nondeterministic: nd,
     problems,
     notes,
   };
 }
 
-/** Shape, dtype and kind of a returned gradient against its input; a message when wrong. */
-function gradientProblem(x: Differentiable, g: unknown, name: string): string | undefined {
-  if (x instanceof Scalar) {
-    return g instanceof Scalar ? undefined : `the gradient of Scalar input '${name}' is not a Scalar.`;
+/** Every Jacobian entry: one backward pass per output element (run twice), one column of differences per input element. */
+function checkFullJacobian(p: CheckProblem, tally: Tally, o: Resolved): void {
+  const unit = new Float64Array(p.nOut);
+  const row = (r: number) => {
+    unit.fill(0);
+    unit[r] = 1;
+    return p.vjp(unit);
+  };
+  const rows = Array.from({ length: p.nOut }, (_, r) => row(r));
+  // A second pass over the same graph: a rule that depends on call order or hidden state
+  // gives different numbers the second time.
+  for (let r = 0; r < p.nOut; r++) noteNondeterminism(p, tally, r, rows[r]!, row(r));
+  for (let c = 0; c < p.nIn; c++) {
+    const column = p.centralColumn(c, o.eps);
+    const { k, index } = p.locate(c);
+    for (let r = 0; r < p.nOut; r++) {
+      const entry = { input: p.names[k]!, inputIndex: k, index, output: p.outLabel(r) };
+      tally.compare({ ...entry, analytic: rows[r]![c]!, numeric: column[r]! });
+    }
   }
-  if (!(g instanceof Tensor)) return `the gradient of tensor input '${name}' is not a Tensor.`;
-  if (g.shape.length !== x.shape.length || g.shape.some((d, i) => d !== x.shape[i])) {
-    return `the gradient of input '${name}' has shape ${fmtShape(g.shape)}, the input has shape ${fmtShape(x.shape)}.`;
+}
+
+/**
+ * Jᵀu for one seeded cotangent u, compared element by element (a sample of elements when the
+ * input is large, plus random ±1 directions through all of it). Returns the notes it adds.
+ */
+function checkAdjoint(p: CheckProblem, tally: Tally, o: Resolved): string[] {
+  const gen = new Generator(o.seed);
+  const u = new Float64Array(p.nOut);
+  if (p.nOut === 1) u[0] = 1;
+  else for (let r = 0; r < p.nOut; r++) u[r] = gen.normal();
+  const g = p.vjp(u);
+  noteNondeterminism(p, tally, undefined, g, p.vjp(u));
+  const dotU = (y: Float64Array) => y.reduce((s, v, r) => s + v * u[r]!, 0);
+  const large = p.nIn > o.limit;
+  const columns = large ? sampleIndices(gen, p.nIn, o.sample) : Array.from({ length: p.nIn }, (_, c) => c);
+  for (const c of columns) {
+    const { k, index } = p.locate(c);
+    tally.compare({
+      input: p.names[k]!,
+      inputIndex: k,
+      index,
+      analytic: g[c]!,
+      numeric: dotU(p.centralColumn(c, o.eps)),
+    });
   }
-  if (g.dtype !== x.dtype) return `the gradient of input '${name}' is ${g.dtype}, the input is ${x.dtype}.`;
-  return undefined;
+  const notes: string[] = [];
+  if (large) {
+    for (let d = 0; d < o.directions; d++) checkDirection(p, tally, o, gen, g, dotU, d);
+    notes.push(
+      `${p.nIn} input elements: ${columns.length} sampled one by one, ${o.directions} random directions`,
+    );
+  }
+  if (p.nOut > 1) notes.push(`${p.nOut} output elements: compared through a seeded random cotangent (Jᵀu)`);
+  return notes;
+}
+
+/** ⟨Jᵀu, v⟩ against the central difference of ⟨u, f⟩ along a random ±1 direction v. */
+function checkDirection(
+  p: CheckProblem,
+  tally: Tally,
+  o: Resolved,
+  gen: Generator,
+  g: Float64Array,
+  dotU: (y: Float64Array) => number,
+  d: number,
+): void {
+  const v = new Float64Array(p.nIn);
+  for (let c = 0; c < p.nIn; c++) v[c] = gen.random() < 0.5 ? -1 : 1;
+  p.perturb((c) => v[c]!, 1, o.eps);
+  const plus = dotU(p.evaluate());
+  p.perturb((c) => v[c]!, -1, o.eps);
+  const minus = dotU(p.evaluate());
+  p.restore();
+  const analytic = g.reduce((s, x, c) => s + x * v[c]!, 0);
+  const magnitude = g.reduce((s, x) => s + Math.abs(x), 0);
+  const entry = { input: 'all inputs', inputIndex: -1, index: [], output: `direction ${d}` };
+  tally.compare({ ...entry, analytic, numeric: (plus - minus) / (2 * o.eps) }, Math.sqrt(p.nIn), magnitude);
+}
+
+/** Records the elements where two backward passes over the same graph disagree (at most 20). */
+function noteNondeterminism(
+  p: CheckProblem,
+  tally: Tally,
+  r: number | undefined,
+  a: Float64Array,
+  b: Float64Array,
+): void {
+  for (let c = 0; c < p.nIn; c++) {
+    if (Object.is(a[c], b[c]) || tally.nondeterministic.length >= 20) continue;
+    const { k, index } = p.locate(c);
+    tally.nondeterministic.push({
+      input: p.names[k]!,
+      inputIndex: k,
+      index,
+      output: r === undefined ? undefined : p.outLabel(r),
+      first: a[c]!,
+      second: b[c]!,
+    });
+  }
 }
 
 function resolve(fnName: string, options: GradcheckOptions, float32: boolean): Resolved {

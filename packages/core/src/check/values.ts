@@ -16,13 +16,13 @@ export type { Differentiable };
 export const inputName = (x: Differentiable, k: number): string => x.label ?? `input ${k}`;
 
 /** Number of elements (1 for a Scalar). */
-export const sizeOfValue = (x: Differentiable): number => (x instanceof Scalar ? 1 : x.size);
+export const sizeOfValue = (x: Differentiable): number => x.size;
 
 /** Shape (`[]` for a Scalar). */
-export const shapeOf = (x: Differentiable): readonly number[] => (x instanceof Scalar ? [] : x.shape);
+export const shapeOf = (x: Differentiable): readonly number[] => x.shape;
 
 /** Element dtype (Scalars are float64 numbers). */
-export const dtypeOfValue = (x: Differentiable): DType => (x instanceof Scalar ? 'float64' : x.dtype);
+export const dtypeOfValue = (x: Differentiable): DType => x.dtype;
 
 /** Element `i` of the row-major flattening. */
 export const elementOf = (x: Differentiable, i: number): number =>
@@ -36,7 +36,7 @@ export function flatValues(x: Differentiable): Float64Array {
 /** Writes element `i` (the finite-difference perturbation; never recorded). */
 export function setElement(x: Differentiable, i: number, v: number): void {
   if (x instanceof Scalar) x.value = v;
-  else x.data[i] = v;
+  else x.writable()[i] = v;
 }
 
 /** The row-major multi-index of flat position `i` in `shape` (`[]` for 0-d). */

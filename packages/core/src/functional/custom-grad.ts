@@ -3,7 +3,7 @@ import type { Differentiable } from '../differentiable.js';
 import { describeValue, TapegradError } from '../errors.js';
 import { creationSite, isAnomalyEnabled, noGrad } from '../grad-mode.js';
 import { record } from '../record.js';
-import { Scalar, scalar, scalarCustomOp } from '../scalar.js';
+import { checkFinite, Scalar, scalar, scalarCustomOp } from '../scalar.js';
 import { Tensor } from '../tensor.js';
 
 /** The definition of a differentiable op with a user-supplied gradient; see {@link customGrad}. */
@@ -119,12 +119,12 @@ function applyScalar<T extends Differentiable>(
     throw new TapegradError(name, `forward must return a Scalar, got ${describeValue(result)}.`);
   }
   const value = result.value;
-  if (isAnomalyEnabled() && !Number.isFinite(value) && inputs.every((x) => Number.isFinite(x.value))) {
-    throw new TapegradError(
+  if (isAnomalyEnabled())
+    checkFinite(
       name,
-      `produced ${value} from finite inputs (${inputs.map((x) => x.value).join(', ')}).\nCreated at:\n${creationSite() ?? '(unknown)'}`,
+      value,
+      inputs.map((x) => x.value),
     );
-  }
   const rule = (g: Scalar, out: Scalar) =>
     checkGrads(name, spec.backward(g as T, inputs as T[], out as T), inputs.length, Scalar);
   return scalarCustomOp(name, inputs, value, (out) => ({

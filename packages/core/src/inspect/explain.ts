@@ -2,6 +2,7 @@
  * `explainGradient`: the chain rule as a textbook writes it — every path from an output back to
  * an input, each local factor with its value, each path's product, and their sum.
  */
+import { sizeOfValue } from '../check/values.js';
 import { TapegradError } from '../errors.js';
 import { Scalar } from '../scalar.js';
 import { Tensor } from '../tensor.js';
@@ -16,8 +17,6 @@ import {
   nodeNames,
   nodesOnPaths,
   type PathContext,
-  shapeOf,
-  sizeOf,
 } from './paths.js';
 import { graphView } from './view.js';
 
@@ -109,21 +108,21 @@ export function explainGradientPaths(
   const paths =
     pathCount > 0 && pathCount <= maxPaths ? listPaths(ctx, edges, countPaths(ctx, edges), seed) : [];
   const summary = pathCount > maxPaths ? lastSteps(ctx, seed) : [];
-  const sum = new Float64Array(sizeOf(wrt));
+  const sum = new Float64Array(sizeOfValue(wrt));
   for (const part of [...paths.map((p) => p.contribution), ...summary.map((s) => s.contribution)]) {
     part.forEach((v, i) => (sum[i] = sum[i]! + v));
   }
   const result: Omit<GradientExplanation, 'toString'> = {
     output: ctx.name(ctx.output),
     wrt: ctx.name(target),
-    shape: shapeOf(wrt),
+    shape: [...wrt.shape],
     pathCount,
     paths,
     sum,
     autodiff: view.autodiff(target),
     lastSteps: summary,
   };
-  const outputSize = sizeOf(output);
+  const outputSize = sizeOfValue(output);
   return { ...result, toString: () => formatExplanation(result, { digits, maxPaths, steps, outputSize }) };
 }
 

@@ -4,6 +4,7 @@
  * output back to the input with its contribution. Works on a {@link GraphView}, so Scalar and
  * Tensor graphs are explained alike.
  */
+import { sizeOfValue } from '../check/values.js';
 import type { Differentiable } from '../differentiable.js';
 import type { Cotangent, GraphView } from './view.js';
 
@@ -107,14 +108,14 @@ export function collapse(ctx: PathContext): Map<number, Edge[]> {
     const list: Edge[] = [];
     for (const [seq, gt] of arrived) {
       const t = view.canonical(region.find((n) => n.seq === seq)!);
-      const single = sizeOf(s) === 1 && sizeOf(t) === 1;
+      const single = sizeOfValue(s) === 1 && sizeOfValue(t) === 1;
       list.push({
         to: t,
         factor: {
           of: ctx.name(s),
           wrt: ctx.name(t),
           value: single ? view.flat(gt)[0] : undefined,
-          shapes: [shapeOf(s), shapeOf(t)],
+          shapes: [[...s.shape], [...t.shape]],
           ops: opsBetween(ctx, s, t, region),
         },
       });
@@ -190,7 +191,7 @@ export function lastSteps(ctx: PathContext, seed: Cotangent): { via: string; con
     const gc = final.get(c.seq);
     if (gc === undefined || !ctx.onPath.has(c.seq) || !view.parents(c).some((p) => p.seq === wrt.seq))
       continue;
-    const contribution = new Float64Array(sizeOf(wrt));
+    const contribution = new Float64Array(sizeOfValue(wrt));
     for (const [p, pg] of view.pull(c, gc)) {
       if (p.seq === wrt.seq) view.flat(pg).forEach((v, j) => (contribution[j] = contribution[j]! + v));
     }
@@ -231,8 +232,3 @@ export function nodeNames(nodes: readonly Differentiable[]): Map<number, string>
   }
   return names;
 }
-
-/** Number of elements (1 for a Scalar). */
-export const sizeOf = (n: Differentiable): number => ('size' in n ? n.size : 1);
-/** Shape (`[]` for a Scalar). */
-export const shapeOf = (n: Differentiable): number[] => ('shape' in n ? [...n.shape] : []);

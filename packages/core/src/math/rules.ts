@@ -168,16 +168,17 @@ export const BINARY_RULES: { readonly [K in BinaryOp]: BinaryRule & { readonly n
     value: (a, b) => a / b,
     grad: (A, a, b, _out, wrt) => (wrt === 0 ? A.div(1, b) : A.neg(A.div(a, A.mul(b, b)))),
   },
-  // d(aᵇ) = (b·aᵇ⁻¹, aᵇ·ln a), with 0 where the formulas would give 0·∞: b = 0, resp. a = 0 ≤ b.
-  // The branch not taken is evaluated at a harmless point (aᵇ⁻¹ at b = 1, ln at 1), so that
-  // differentiating the rule again gives 0 there too, not 0·∞ = NaN.
+  // d(aᵇ) = (b·aᵇ⁻¹, aᵇ·ln a), with 0 where the formulas would give 0·∞ = NaN: at 0⁰ for ∂/∂a
+  // and at a = 0 ≤ b for ∂/∂b (PyTorch's values). Only those points are masked, so elsewhere the
+  // rule keeps its dependence on both inputs (b = 0, a ≠ 0 still has ∂²/∂a∂b = 1/a), and the masked
+  // branch is evaluated at a harmless point so differentiating the rule again stays finite.
   pow: {
     name: 'pow',
     value: (a, b) => a ** b,
     grad: (A, a, b, out, wrt) => {
       if (wrt === 0) {
-        const constant = A.eq(b, 0);
-        return A.where(constant, 0, A.mul(b, A.pow(a, A.where(constant, 1, A.sub(b, 1)))));
+        const flat = A.mul(A.eq(b, 0), A.eq(a, 0));
+        return A.where(flat, 0, A.mul(b, A.pow(a, A.where(flat, 1, A.sub(b, 1)))));
       }
       const flat = A.mul(A.eq(a, 0), A.ge(b, 0));
       return A.where(flat, 0, A.mul(out, A.log(A.where(flat, 1, a))));

@@ -5,11 +5,12 @@
  * records it, and the rule evaluated in tensor ops when it is recorded (gradients of gradients).
  * The engine (`record`) handles numbers, dtypes and summing broadcast gradients back.
  */
-import { fmtShape, TapegradError } from '../errors.js';
+import { fmtShape, requireNumber, TapegradError } from '../errors.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { type BinaryOp as BinaryKernel, binary, where as whereKernel } from '../kernels/binary.js';
 import { applyBinary, applyUnary, applyUnaryGrad } from '../kernels/rules.js';
 import { unary } from '../kernels/unary.js';
+import { fuse, fusible } from '../lazy.js';
 import type { Algebra, Value } from '../math/algebra.js';
 import { NUMBERS } from '../math/numbers.js';
 import { BINARY_RULES, type BinaryRule, UNARY_RULES, type UnaryRule } from '../math/rules.js';
@@ -30,14 +31,6 @@ export const requireFloat = (op: string, x: Tensor): Tensor => {
   return x;
 };
 
-/** Rejects a non-finite or non-number parameter (slope, alpha, beta, …), naming the op. */
-const requireNumber = (op: string, name: string, v: unknown): number => {
-  if (typeof v !== 'number' || Number.isNaN(v)) {
-    throw new TapegradError(op, `${name} must be a number, got ${JSON.stringify(v) ?? String(v)}.`);
-  }
-  return v;
-};
-
 // --- one input -----------------------------------------------------------------------------------------
 
 /** Records `rule` applied to `x` (published as `name`), forward beside backward. */
@@ -46,6 +39,8 @@ function unaryOp(rule: UnaryRule, x: Tensor, p = 0, q = 0, name: string = rule.n
     name,
     [x],
     ([a]) => {
+      const lazy = fuse({ kind: 'unary', rule, p, q }, [a!], a!.shape, a!.dtype);
+      if (lazy) return lazy;
       const out = emptyTensor(a!.shape, a!.dtype);
       if (a!.dtype === 'float64') applyUnary(rule, a!.data, out.data, p, q);
       else unary(rule.name, a!.data, out.data, p, q);
@@ -62,9 +57,12 @@ const FUSED_F32: Partial<Record<string, BinaryKernel>> = {
   relu: 'reluGrad',
 };
 
-/** `g · f′(x)`: recorded tensor ops when recording, else one pass over the elements. */
+/**
+ * `g · f′(x)`: the rule in tensor ops when recording or when the result would be left pending (then
+ * it fuses with whatever uses it), else one pass over the elements.
+ */
 function unaryBackward(rule: UnaryRule, g: Tensor, x: Tensor, out: Tensor, p: number, q: number): Tensor {
-  if (isGradEnabled()) return times(g, rule.grad(TENSORS, x, out, p, q));
+  if (isGradEnabled() || fusible(x.size, x.dtype)) return times(g, rule.grad(TENSORS, x, out, p, q));
   const dx = emptyTensor(x.shape, g.dtype);
   const fused = g.dtype === 'float32' ? FUSED_F32[rule.name] : undefined;
   if (fused)
@@ -157,6 +155,8 @@ function binaryOp(rule: BinaryRule, a: Operand, b: Operand): Tensor {
     [a, b],
     ([x, y]) => {
       const shape = broadcastShapes(rule.name, x!.shape, y!.shape);
+      const lazy = fuse({ kind: 'binary', rule }, [x!, y!], shape, x!.dtype);
+      if (lazy) return lazy;
       const out = emptyTensor(shape, x!.dtype);
       if (x!.dtype === 'float64') applyBinary(rule, x!.data, x!.shape, y!.data, y!.shape, out.data, shape);
       else binary(rule.name, x!.data, x!.shape, y!.data, y!.shape, out.data, shape);
@@ -203,6 +203,8 @@ export function compare(op: 'eq' | 'gt' | 'lt' | 'ge' | 'le', a: Operand, b: Ope
         ? 'float64'
         : 'float32';
   const shape = broadcastShapes(op, at.shape, bt.shape);
+  const lazy = fuse({ kind: 'compare', op }, [at, bt], shape, dtype);
+  if (lazy) return lazy;
   const out = emptyTensor(shape, dtype);
   binary(op, at.data, at.shape, bt.data, bt.shape, out.data, shape);
   return out;
@@ -221,6 +223,8 @@ export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
     [a, b],
     ([x, y]) => {
       const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, x!.shape), y!.shape);
+      const lazy = fuse({ kind: 'where' }, [condition, x!, y!], shape, x!.dtype);
+      if (lazy) return lazy;
       const out = emptyTensor(shape, x!.dtype);
       whereKernel(condition.data, condition.shape, x!.data, x!.shape, y!.data, y!.shape, out.data, shape);
       return out;
@@ -231,6 +235,8 @@ export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
 
 /** sign(x) as a constant of the graph (−1, 0 or 1). */
 function sign(x: Tensor): Tensor {
+  const lazy = fuse({ kind: 'sign' }, [x], x.shape, x.dtype);
+  if (lazy) return lazy;
   const out = emptyTensor(x.shape, x.dtype);
   unary('sign', x.data, out.data);
   return out;

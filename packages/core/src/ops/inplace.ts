@@ -59,7 +59,7 @@ function requireSameShape(op: string, t: Tensor, ...xs: Tensor[]): void {
 /** `t += alpha · other`. */
 export function add_<T extends Tensor>(t: T, other: Tensor | number, alpha: number): T {
   checkTarget('add_', t);
-  k.axpy(t.data, operand('add_', t, other).data, alpha);
+  k.axpy(t.writable(), operand('add_', t, other).data, alpha);
   t.version++;
   return t;
 }
@@ -67,7 +67,7 @@ export function add_<T extends Tensor>(t: T, other: Tensor | number, alpha: numb
 /** `t *= other`. */
 export function mul_<T extends Tensor>(t: T, other: Tensor | number): T {
   checkTarget('mul_', t);
-  k.scale(t.data, operand('mul_', t, other).data);
+  k.scale(t.writable(), operand('mul_', t, other).data);
   t.version++;
   return t;
 }
@@ -75,7 +75,7 @@ export function mul_<T extends Tensor>(t: T, other: Tensor | number): T {
 /** `t /= other`. */
 export function div_<T extends Tensor>(t: T, other: Tensor | number): T {
   checkTarget('div_', t);
-  k.divide(t.data, operand('div_', t, other).data);
+  k.divide(t.writable(), operand('div_', t, other).data);
   t.version++;
   return t;
 }
@@ -84,7 +84,7 @@ export function div_<T extends Tensor>(t: T, other: Tensor | number): T {
 export function addcmul_<T extends Tensor>(t: T, a: Tensor, b: Tensor, value: number): T {
   checkTarget('addcmul_', t);
   requireSameShape('addcmul_', t, a, b);
-  k.addcmul(t.data, a.data, b.data, value);
+  k.addcmul(t.writable(), a.data, b.data, value);
   t.version++;
   return t;
 }
@@ -93,7 +93,7 @@ export function addcmul_<T extends Tensor>(t: T, a: Tensor, b: Tensor, value: nu
 export function addcdiv_<T extends Tensor>(t: T, a: Tensor, b: Tensor, value: number): T {
   checkTarget('addcdiv_', t);
   requireSameShape('addcdiv_', t, a, b);
-  k.addcdiv(t.data, a.data, b.data, value);
+  k.addcdiv(t.writable(), a.data, b.data, value);
   t.version++;
   return t;
 }
@@ -101,7 +101,7 @@ export function addcdiv_<T extends Tensor>(t: T, a: Tensor, b: Tensor, value: nu
 /** `t = source` (broadcast). */
 export function copy_<T extends Tensor>(t: T, source: Tensor | number): T {
   checkTarget('copy_', t);
-  k.assign(t.data, operand('copy_', t, source).data);
+  k.assign(t.writable(), operand('copy_', t, source).data);
   t.version++;
   return t;
 }
@@ -109,7 +109,7 @@ export function copy_<T extends Tensor>(t: T, source: Tensor | number): T {
 /** `t = √t` elementwise. */
 export function sqrt_<T extends Tensor>(t: T): T {
   checkTarget('sqrt_', t);
-  unary('sqrt', t.data, t.data);
+  unary('sqrt', t.writable(), t.data);
   t.version++;
   return t;
 }

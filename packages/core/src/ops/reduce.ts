@@ -4,6 +4,7 @@ import { arange } from '../creation.js';
 import { TapegradError } from '../errors.js';
 import { divideBy } from '../kernels/inplace.js';
 import { argReduceAxis, type ReduceOp, reduceAxis } from '../kernels/reduce.js';
+import { sumPending } from '../lazy.js';
 import { record } from '../record.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import { emptyTensor, Tensor } from '../tensor.js';
@@ -46,11 +47,21 @@ function reduceData(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
 const reduceForward =
   (op: ReduceOp, axes: readonly number[], shape: readonly number[]) =>
   ([x]: Tensor[]) => {
+    // A pending chain summed over every axis is consumed block by block, never stored.
+    const whole = op === 'sum' && axes.length === x!.ndim ? sumPending(x!) : null;
+    if (whole !== null) return filled(whole, shape, x!.dtype);
     const data = axes.length === 0 ? copyOf(x!) : reduceData(op, x!, axes);
     return new Tensor(data.data, shape, x!.dtype);
   };
 
 const copyOf = (x: Tensor): Tensor => new Tensor(x.data.slice(), x.shape, x.dtype);
+
+/** A tensor of `shape` (one element) holding `v`. */
+function filled(v: number, shape: readonly number[], dtype: Tensor['dtype']): Tensor {
+  const out = emptyTensor(shape, dtype);
+  out.data[0] = v;
+  return out;
+}
 
 /** Sum over `axis`; d = the gradient broadcast back. */
 export function sum(x: Tensor, axis?: Axis, keepdims = false): Tensor {

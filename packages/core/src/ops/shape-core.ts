@@ -6,6 +6,7 @@
 import type { DType } from '../dtype.js';
 import { fmtShape, TapegradError } from '../errors.js';
 import * as k from '../kernels/indexing.js';
+import { fuse } from '../lazy.js';
 import { record } from '../record.js';
 import { broadcastsTo, checkShape, resolveShape, sameShape, sizeOf } from '../shape.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
@@ -59,6 +60,8 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     'expand',
     [x],
     ([a]) => {
+      const lazy = a!.size === 1 ? fuse({ kind: 'copy' }, [a!], target, a!.dtype) : null;
+      if (lazy) return lazy;
       const out = emptyTensor(target, a!.dtype);
       k.broadcastTo(a!.data, a!.shape, out.data, target);
       return out;

@@ -8,7 +8,7 @@
 import { TapegradError } from '../errors.js';
 import { isAnomalyEnabled } from '../grad-mode.js';
 import type { Algebra, Value } from '../math/algebra.js';
-import { constantIsLeft, type NodeRef, nodeOpName, parentOf, secondBackward } from './backward.js';
+import { type NodeRef, nodeOpName, parentOf, secondBackward, unaryParams } from './backward.js';
 import { binaryRuleOf, CUSTOM, INPUT, isUnaryCode, unaryRuleOf } from './ops.js';
 import { nodeKey, P0_GRAD, P1_GRAD, RELEASED, REQUIRES_GRAD, RETAINS_GRAD, type Segment } from './segment.js';
 
@@ -106,14 +106,13 @@ function contributions<S>(n: NodeRef, g: S, kit: ScalarKit<S>): [NodeRef, S][] {
   const times = (partial: Value<S>): S => (partial === 1 ? g : (A.mul(g, partial) as S));
   if (isUnaryCode(code)) {
     const x = kit.handle(p0!.seg, p0!.at);
-    out.push([p0!, times(unaryRuleOf(code).grad(A, x, self, seg.aux[at]!, seg.d1[at]!))]);
+    const [p, q] = unaryParams(seg, at);
+    out.push([p0!, times(unaryRuleOf(code).grad(A, x, self, p, q))]);
     return out;
   }
   const p1 = parentOf(seg, at, 1);
-  const constant = seg.aux[at]!;
-  const left = constantIsLeft(seg, at);
-  const a: Value<S> = left || p0 === null ? constant : kit.handle(p0.seg, p0.at);
-  const b: Value<S> = p1 === null ? constant : kit.handle(p1.seg, p1.at);
+  const a: Value<S> = p0 === null ? seg.d0[at]! : kit.handle(p0.seg, p0.at);
+  const b: Value<S> = p1 === null ? seg.d1[at]! : kit.handle(p1.seg, p1.at);
   const rule = binaryRuleOf(code);
   if ((flag & P0_GRAD) !== 0) out.push([p0!, times(rule.grad(A, a, b, self, 0))]);
   if ((flag & P1_GRAD) !== 0) out.push([p1!, times(rule.grad(A, a, b, self, 1))]);

@@ -220,8 +220,14 @@ function nonFinite(seg: Segment, at: number, parent: Segment, slot: number): Tap
   );
 }
 
-/** True when the node's constant operand is its left one. */
+/** True when the node's number operand is its left one. */
 export const constantIsLeft = (seg: Segment, at: number): boolean => (seg.flags[at]! & CONST_LEFT) !== 0;
+
+/** The two parameters of a one-input op node (slope, alpha, beta and threshold, min and max). */
+export const unaryParams = (seg: Segment, at: number): [number, number] => [
+  seg.d1[at]!,
+  seg.secondParams?.get(at) ?? 0,
+];
 
 /** The (segment, slot) of parent `k` (0 or 1) of a rule node, or null for a constant operand. */
 export function parentOf(seg: Segment, at: number, k: 0 | 1): NodeRef | null {

@@ -1,8 +1,8 @@
 /**
  * The Scalar tape: nodes live in segments of typed arrays, not in objects. A node is a slot of a
  * segment. An op result holds its value, the gradient being accumulated, the local derivatives with
- * respect to its (at most two) parents, a constant operand or op parameter, the parents' positions,
- * an op code and flags — 50 bytes in all; a leaf holds its value, its `.grad`, the accumulator, op
+ * respect to its (at most two) parents, the parents' positions, an op code and flags — 42 bytes in
+ * all (a number operand or an op parameter takes the derivative slot of the missing parent); a leaf holds its value, its `.grad`, the accumulator, op
  * code and flags. A `Scalar` is a thin handle (segment, slot) onto it. Each field is its own array
  * of at most 64 KB, small enough that the allocator recycles freed segments' memory rather than
  * asking the system for fresh pages.
@@ -28,7 +28,7 @@ export const TOUCHED = 16;
 export const P0_GRAD = 32;
 /** Parent 1 requires grad. */
 export const P1_GRAD = 64;
-/** The constant operand (`aux`) is the left one: `c − x`, `c / x`, `c ^ x`. */
+/** The number operand is the left one (`c − x`, `c / x`, `c ^ x`); it is stored in `d0`. */
 export const CONST_LEFT = 128;
 
 /** Parent position meaning "no parent" (a constant operand or a one-input op). */
@@ -65,12 +65,10 @@ export class Segment {
   readonly acc: Float64Array;
   /** `.grad` of leaves (leaf segments only). */
   readonly grad: Float64Array;
-  /** ∂node/∂parent0 (op segments only). */
+  /** ∂node/∂parent0, or a left number operand (op segments only). */
   readonly d0: Float64Array;
-  /** ∂node/∂parent1, or a one-input op's second parameter (op segments only). */
+  /** ∂node/∂parent1, a right number operand, or a one-input op's first parameter (op segments only). */
   readonly d1: Float64Array;
-  /** The constant operand of an op with a number operand, or the op's first parameter. */
-  readonly aux: Float64Array;
   /** Two parent positions per node (`(depSlot << SLOT_BITS) | slot`, or {@link NO_PARENT}). */
   readonly parents: Int32Array;
   /** Op code per node (see `ops.ts`). */
@@ -85,6 +83,8 @@ export class Segment {
   retained: Map<number, number> | undefined;
   /** Labels given to nodes, by slot. */
   labels: Map<number, string> | undefined;
+  /** The second parameter of one-input ops that have two (softplus threshold, clamp max), by slot. */
+  secondParams: Map<number, number> | undefined;
   /** Custom-op nodes, by slot. */
   customs: Map<number, CustomNode> | undefined;
   /** Where nodes were created, by slot (under `detectAnomaly` only). */
@@ -105,7 +105,6 @@ export class Segment {
     this.grad = new Float64Array(holdsLeaves ? capacity : 0);
     this.d0 = new Float64Array(ops);
     this.d1 = new Float64Array(ops);
-    this.aux = new Float64Array(ops);
     this.parents = new Int32Array(2 * ops);
     this.ops = new Uint8Array(capacity);
     this.flags = new Uint8Array(capacity);
@@ -186,7 +185,7 @@ export function sealOpSegment(): void {
 export const nodeKey = (seg: Segment, at: number): number => seg.order * MAX_CAPACITY + at;
 
 /** Bytes of tape memory per recorded op result. */
-export const BYTES_PER_NODE = 5 * 8 + 2 * 4 + 2;
+export const BYTES_PER_NODE = 4 * 8 + 2 * 4 + 2;
 
 /** Counts of the nodes the tape has stored since the process started. */
 export interface TapeCounts {

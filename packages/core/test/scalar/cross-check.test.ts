@@ -135,6 +135,8 @@ describe('Scalar against 0-d float64 Tensor, through the same rules', () => {
     const d = (f: Unary, v: number) => unaryTriple(f, asScalar, v)[1];
     const [, dBase, dExponent] = binaryResults(BINARY.pow!, asScalar, 0, 0);
     expect([dBase, dExponent]).toEqual([0, 0]); // 0^0
+    // At exponent 0 only 0^0 is masked: elsewhere ∂²(aᵇ)/∂a∂b = 1/a there, as the calculus says.
+    expect(binaryResults(BINARY.pow!, asScalar, 2, 0)[4]).toBe(0.5);
     expect(d(UNARY.relu!, 0)).toBe(0);
     expect(d(UNARY.abs!, 0)).toBe(0);
     expect(d(UNARY.log!, 0)).toBe(Infinity);
