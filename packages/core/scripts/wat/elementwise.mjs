@@ -143,9 +143,25 @@ function binary2d(name) {
   return fn;
 }
 
+/** `where(cond, a, b, dst, n)`: dst[i] = cond[i] ≠ 0 ? a[i] : b[i] (NaN counts as true, ±0 as false). */
+function whereKernel() {
+  const fn = new Fn(
+    'where',
+    ['cond', 'a', 'b', 'dst', 'n'].map((p) => [p, 'i32']),
+  );
+  vectorLoop(fn, ['dst', 'cond', 'a', 'b'], 'n', () => {
+    const load = (p) => `(v128.load (local.get $${p}))`;
+    fn.emit(
+      `(v128.store (local.get $dst) ${select(load('a'), load('b'), `(f32x4.ne ${load('cond')} ${F(0)})`)})`,
+    );
+  });
+  return fn;
+}
+
 /** Every elementwise function of the module. */
 export function elementwiseFunctions() {
   return [
+    whereKernel(),
     ...Object.entries(UNARY).map(([name, body]) => unaryKernel(name, body)),
     ...Object.entries(BINARY).flatMap(([name, body]) => [
       ...Object.keys(LAYOUTS).map((layout) => binaryKernel(name, layout, body)),

@@ -77,6 +77,8 @@ export interface ElementwiseF32 {
   readonly unary: Readonly<Record<SimdUnaryOp, UnaryBlock>>;
   /** Binary kernels by op name. */
   readonly binary: Readonly<Record<SimdBinaryOp, BinaryBlocks>>;
+  /** `dst[i] = cond[i] ≠ 0 ? a[i] : b[i]` over whole vectors (NaN counts as true, ±0 as false). */
+  readonly where: (cond: number, a: number, b: number, dst: number, n: number) => void;
   /** Σ of `n` floats at `src`, accumulated in float64 (a float32 running sum drifts). */
   readonly sum: (src: number, n: number) => number;
   /** `acc[c] += Σ_r src[r·cols + c]`, with `acc` holding float64 at an 8-byte aligned pointer. */
@@ -181,6 +183,7 @@ function build(exports: Exports): ElementwiseF32 {
     heapBase: exports.heap_base.value,
     unary,
     binary,
+    where: fn(exports, 'where'),
     sum: fn(exports, 'sum'),
     sumRows: fn(exports, 'sum_rows'),
     reduce: { max: reduceOf('max'), min: reduceOf('min'), prod: reduceOf('prod') },
