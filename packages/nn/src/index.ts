@@ -7,6 +7,12 @@ export { clipGradNorm, clipGradValue } from './clip.js';
 export * from './data/index.js';
 export * from './functional/index.js';
 export * as init from './init.js';
+export {
+  fromSafetensors,
+  type Safetensors,
+  type ToSafetensorsOptions,
+  toSafetensors,
+} from './io/safetensors.js';
 export * from './layers/index.js';
 export * from './losses/index.js';
 export { type LoadStateDictResult, Module, type StateDict, stateDictToJSON } from './module.js';

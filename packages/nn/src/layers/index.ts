@@ -7,6 +7,7 @@ export { Flatten } from './flatten.js';
 export { Linear, type LinearOptions } from './linear.js';
 export {
   BatchNorm1d,
+  BatchNorm2d,
   type BatchNormLayerOptions,
   LayerNorm,
   type LayerNormOptions,
