@@ -5,6 +5,13 @@ import { fmtShape } from './util.js';
 /** Parameters and buffers by dotted name (`'0.weight'`), as `torch.nn.Module.state_dict()`. */
 export type StateDict = Record<string, Tensor>;
 
+/** A buffer: its state-dict key, its deprecated key (the property name), its tensor. */
+interface BufferEntry {
+  key: string;
+  alias: string;
+  value: Tensor;
+}
+
 /** What `loadStateDict` returns when `strict` is false: the keys it could not match. */
 export interface LoadStateDictResult {
   missingKeys: string[];
@@ -128,15 +135,18 @@ export class Module {
   }
 
   /** Buffers with their state-dict keys and the deprecated keys built from property names. */
-  private bufferEntries(): { key: string; alias: string; value: Tensor }[] {
-    const out: { key: string; alias: string; value: Tensor }[] = [];
-    for (const [prefix, m] of this.namedModules()) {
-      const dotted = (name: string) => (prefix ? `${prefix}.${name}` : name);
-      for (const [name, key] of m.#buffers) {
-        const value = (m as unknown as Record<string, unknown>)[name];
-        if (value !== null && value !== undefined)
-          out.push({ key: dotted(key), alias: dotted(name), value: value as Tensor });
-      }
+  private bufferEntries(): BufferEntry[] {
+    return this.namedModules().flatMap(([prefix, m]) => m.ownBuffers(prefix));
+  }
+
+  /** This module's own buffers, keys prefixed with `prefix` (its dotted name). */
+  private ownBuffers(prefix: string): BufferEntry[] {
+    const out: BufferEntry[] = [];
+    const dotted = (name: string) => (prefix ? `${prefix}.${name}` : name);
+    for (const [name, key] of this.#buffers) {
+      const value = (this as unknown as Record<string, unknown>)[name];
+      if (value !== null && value !== undefined)
+        out.push({ key: dotted(key), alias: dotted(name), value: value as Tensor });
     }
     return out;
   }
@@ -164,11 +174,20 @@ export class Module {
     return this;
   }
 
-  /** Parameters and buffers by dotted name. The tensors share the module's buffers. */
+  /**
+   * Parameters and buffers by dotted name, in PyTorch's order (each module's parameters, then its
+   * buffers, depth first). The tensors share the module's buffers.
+   */
   stateDict(): StateDict {
     const sd: StateDict = {};
-    for (const [name, p] of this.namedParameters()) sd[name] = p.detach();
-    for (const [name, b] of this.namedBuffers()) sd[name] = b.detach();
+    const params = new Map(this.namedParameters().map(([name, p]) => [p, name]));
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [, p] of m.ownParameters()) {
+        const name = params.get(p);
+        if (name !== undefined && !(name in sd)) sd[name] = p.detach();
+      }
+      for (const { key, value } of m.ownBuffers(prefix)) sd[key] = value.detach();
+    }
     return sd;
   }
 
@@ -240,7 +259,9 @@ function withCurrentKeys<T>(
   stateDict: Record<string, T>,
   buffers: readonly { key: string; alias: string }[],
 ): Record<string, T> {
-  const renames = buffers.filter(({ key, alias }) => key !== alias && !(key in stateDict) && alias in stateDict);
+  const renames = buffers.filter(
+    ({ key, alias }) => key !== alias && !(key in stateDict) && alias in stateDict,
+  );
   if (renames.length === 0) return stateDict;
   const out = { ...stateDict };
   for (const { key, alias } of renames) {

@@ -5,7 +5,6 @@
  * @packageDocumentation
  */
 export { readIdxFile, writeFileAtomic } from './data/node/files.js';
-export { loadSafetensors, saveSafetensors } from './io/node/safetensors-file.js';
 export {
   type LoadMnistOptions,
   loadMnist,
@@ -18,3 +17,4 @@ export {
   type ProgressState,
   type ProgressStream,
 } from './data/node/progress.js';
+export { loadSafetensors, saveSafetensors } from './io/node/safetensors-file.js';

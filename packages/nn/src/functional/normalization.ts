@@ -39,7 +39,10 @@ export function batchNorm(
 ): Tensor {
   const { weight, bias, training = false, momentum = 0.1, eps = 1e-5, op = 'batchNorm' } = options;
   if (x.ndim < 2) {
-    throw new TapegradError(op, `expects input [N, C, *] with at least 2 axes, got shape ${fmtShape(x.shape)}.`);
+    throw new TapegradError(
+      op,
+      `expects input [N, C, *] with at least 2 axes, got shape ${fmtShape(x.shape)}.`,
+    );
   }
   const c = x.shape[1]!;
   const bshape = x.shape.map((d, i) => (i === 1 ? c : 1));

@@ -109,7 +109,10 @@ abstract class BatchNormBase extends Module {
   override forward(x: Tensor): Tensor {
     const { name, ranks, describe } = this.layout;
     if (!ranks.includes(x.ndim) || x.shape[1] !== this.numFeatures) {
-      throw new TapegradError(name, `expects input ${describe(this.numFeatures)}, got shape ${fmtShape(x.shape)}.`);
+      throw new TapegradError(
+        name,
+        `expects input ${describe(this.numFeatures)}, got shape ${fmtShape(x.shape)}.`,
+      );
     }
     const tracked = this.numBatchesTracked;
     if (this.training && tracked) noGrad(() => tracked.add_(1));
