@@ -16,6 +16,12 @@ export {
 export * from './layers/index.js';
 export * from './losses/index.js';
 export { type LoadStateDictResult, Module, type StateDict, stateDictToJSON } from './module.js';
+export {
+  type Exportable,
+  type ExportOnnxOptions,
+  exportOnnx,
+  ONNX_OPS,
+} from './onnx/export.js';
 export * from './optim/index.js';
 export { Parameter, type TensorJSON, tensorFromJSON, tensorToJSON } from './parameter.js';
 export * from './schedulers/index.js';
