@@ -45,7 +45,7 @@ export function batchNorm(
     );
   }
   const c = x.shape[1]!;
-  const bshape = x.shape.map((d, i) => (i === 1 ? c : 1));
+  const bshape = x.shape.map((_, i) => (i === 1 ? c : 1));
   const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
   const count = c === 0 ? 0 : x.size / c;
   const useBatch = training || runningMean === null || runningVar === null;

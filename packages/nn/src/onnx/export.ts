@@ -220,7 +220,7 @@ function writeModel(p: GraphParts): Uint8Array {
     valueInfoProto(
       name,
       ELEM_TYPE[t.dtype],
-      t.shape.map((d, i) => axes.get(i) ?? dims(i)),
+      t.shape.map((_, i) => axes.get(i) ?? dims(i)),
     );
   const inputDims = p.first.inputs.flatMap((x, i) =>
     [...p.inputAxes[i]!].map(([axis, n]) => ({ n, sizes: [x.shape[axis], other.get(x)!.shape[axis]] })),
