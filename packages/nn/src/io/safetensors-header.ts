@@ -103,9 +103,7 @@ function decodeJson(header: Uint8Array): Record<string, unknown> {
   } catch (e) {
     fail(`the header is not valid JSON (${(e as Error).message}).`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    fail('the header must be a JSON object of tensor entries.');
-  }
+  // Valid JSON that starts with '{' is an object.
   return parsed as Record<string, unknown>;
 }
 

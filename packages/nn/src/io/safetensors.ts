@@ -7,7 +7,7 @@ import {
   type ByteDType,
   type DType,
   TapegradError,
-  type Tensor,
+  Tensor,
   tensorFromBytes,
   tensorToBytes,
 } from '@tapegrad/core';
@@ -69,12 +69,7 @@ export function toSafetensors(
   const items = Object.entries(stateDict).map(([name, t]) => {
     if (name === '__metadata__')
       throw new TapegradError(op, `'__metadata__' is reserved and cannot name a tensor.`);
-    if (
-      typeof t !== 'object' ||
-      t === null ||
-      !(t.data instanceof Object) ||
-      WRITE_DTYPE[t.dtype] === undefined
-    ) {
+    if (!(t instanceof Tensor) || WRITE_DTYPE[t.dtype] === undefined) {
       throw new TapegradError(op, `'${name}' is not a float32, float64 or int32 Tensor.`);
     }
     return { name, dtype: WRITE_DTYPE[t.dtype], shape: [...t.shape], bytes: tensorToBytes(t) };
@@ -82,16 +77,20 @@ export function toSafetensors(
   items.sort(
     (a, b) => WRITE_RANK[b.dtype]! - WRITE_RANK[a.dtype]! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
   );
+  return encodeFile(metadata, items);
+}
+
+/** Header (metadata first, offsets in item order, space-padded to 8 bytes) and data, as one file. */
+function encodeFile(
+  metadata: Record<string, string>,
+  items: readonly { name: string; dtype: string; shape: number[]; bytes: Uint8Array }[],
+): Uint8Array {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
-  for (const item of items) {
-    header[item.name] = {
-      dtype: item.dtype,
-      shape: item.shape,
-      data_offsets: [offset, offset + item.bytes.length],
-    };
-    offset += item.bytes.length;
+  for (const { name, dtype, shape, bytes } of items) {
+    header[name] = { dtype, shape, data_offsets: [offset, offset + bytes.length] };
+    offset += bytes.length;
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
   const padded = Math.ceil(json.length / 8) * 8;

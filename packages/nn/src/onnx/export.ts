@@ -191,23 +191,25 @@ interface GraphParts {
 /** Emits every traced node, then the graph's inputs and outputs, and encodes the model. */
 function writeModel(p: GraphParts): Uint8Array {
   const b = new GraphBuilder(p.opset);
-  const names = new Map<Tensor, string>();
   const other = new Map<Tensor, Tensor>(p.first.nodes.map((t, k) => [t, p.second.nodes[k]!]));
+  const dynamic = (x: Tensor) => x.shape.map((d, i) => other.get(x)!.shape[i] !== d);
+  const names = new Map<Tensor, string>();
   p.first.inputs.forEach((x, i) => {
-    b.claim(p.inputNames[i]!);
-    names.set(x, p.inputNames[i]!);
-    if (!other.has(x))
+    if (!other.has(x)) {
       throw new TapegradError(
         OP,
         `input '${p.inputNames[i]}' does not reach any output through recorded ops.`,
       );
+    }
+    b.claim(p.inputNames[i]!);
+    names.set(x, p.inputNames[i]!);
   });
   for (const n of p.outputNames) b.claim(n);
+  // An op result that is an output is written under the output's name directly.
   const outputOf = new Map<Tensor, string>();
   p.first.outputs.forEach((t, i) => {
-    if (!outputOf.has(t) && !names.has(t) && !t.isLeaf) outputOf.set(t, p.outputNames[i]!);
+    if (!outputOf.has(t) && !t.isLeaf) outputOf.set(t, p.outputNames[i]!);
   });
-  const dynamic = (x: Tensor) => x.shape.map((d, i) => other.get(x)!.shape[i] !== d);
   for (const t of p.first.nodes) {
     if (names.has(t)) continue;
     if (t.isLeaf) names.set(t, constant(b, t, other.get(t)!, p.stateNames.get(t)));
@@ -216,32 +218,39 @@ function writeModel(p: GraphParts): Uint8Array {
   p.first.outputs.forEach((t, i) => {
     if (names.get(t) !== p.outputNames[i]) b.node('Identity', [names.get(t)!], [p.outputNames[i]!]);
   });
-  const info = (t: Tensor, name: string, axes: Map<number, string>, dims: (i: number) => string | number) =>
-    valueInfoProto(
-      name,
-      ELEM_TYPE[t.dtype],
-      t.shape.map((_, i) => axes.get(i) ?? dims(i)),
-    );
-  const inputDims = p.first.inputs.flatMap((x, i) =>
-    [...p.inputAxes[i]!].map(([axis, n]) => ({ n, sizes: [x.shape[axis], other.get(x)!.shape[axis]] })),
-  );
+  const io = graphIo(p, other, dynamic);
   return encodeModel({
     name: 'tapegrad',
     opset: p.opset,
     nodes: b.nodes,
     initializers: b.initializers,
-    inputs: p.first.inputs.map((x, i) => info(x, p.inputNames[i]!, p.inputAxes[i]!, (d) => x.shape[d]!)),
-    outputs: p.first.outputs.map((t, i) => {
-      const name = p.outputNames[i]!;
-      const sizes = (d: number) => [t.shape[d], other.get(t)!.shape[d]];
-      return info(t, name, p.outputAxes[i]!, (d) => {
-        if (!dynamic(t)[d]) return t.shape[d]!;
-        const same = inputDims.find(({ sizes: s }) => s[0] === sizes(d)[0] && s[1] === sizes(d)[1]);
-        return same?.n ?? `${name}_dim${d}`;
-      });
-    }),
-    producerVersion: '',
+    ...io,
   });
+}
+
+/**
+ * The graph's inputs and outputs with their types. A dynamic axis gets its given name; an output
+ * axis that follows an input's dynamic axis (same sizes in both traces) gets that axis's name,
+ * other varying output axes `<output>_dim<i>`.
+ */
+function graphIo(p: GraphParts, other: Map<Tensor, Tensor>, dynamic: (x: Tensor) => boolean[]) {
+  const sizes = (t: Tensor, d: number) => `${t.shape[d]},${other.get(t)!.shape[d]}`;
+  const named = new Map<string, string>();
+  p.first.inputs.forEach((x, i) => {
+    for (const [axis, n] of p.inputAxes[i]!) if (!named.has(sizes(x, axis))) named.set(sizes(x, axis), n);
+  });
+  const info = (t: Tensor, name: string, axes: Map<number, string>) =>
+    valueInfoProto(
+      name,
+      ELEM_TYPE[t.dtype],
+      t.shape.map(
+        (d, i) => axes.get(i) ?? (dynamic(t)[i] ? (named.get(sizes(t, i)) ?? `${name}_dim${i}`) : d),
+      ),
+    );
+  return {
+    inputs: p.first.inputs.map((x, i) => info(x, p.inputNames[i]!, p.inputAxes[i]!)),
+    outputs: p.first.outputs.map((t, i) => info(t, p.outputNames[i]!, p.outputAxes[i]!)),
+  };
 }
 
 /** A leaf that is not an input: an initializer, which must be the same in both traces. */

@@ -138,7 +138,6 @@ export function encodeModel(parts: {
   initializers: TensorProto[];
   inputs: ValueInfoProto[];
   outputs: ValueInfoProto[];
-  producerVersion: string;
 }): Uint8Array {
   const graph = create(GraphProtoSchema, {
     name: parts.name,
@@ -151,7 +150,6 @@ export function encodeModel(parts: {
     irVersion: BigInt(irVersionFor(parts.opset)),
     opsetImport: [create(OperatorSetIdProtoSchema, { domain: '', version: BigInt(parts.opset) })],
     producerName: 'tapegrad',
-    producerVersion: parts.producerVersion,
     graph,
   });
   return toBinary(ModelProtoSchema, model);
