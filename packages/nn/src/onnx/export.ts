@@ -48,8 +48,11 @@ export type Exportable = Module | ((...inputs: Tensor[]) => Tensor | Tensor[]);
 
 /**
  * Exports `model` as the bytes of an ONNX model (a `ModelProto`; write them to `model.onnx`).
- * Traces one forward pass on `exampleInputs`. A module runs in eval mode (dropout disappears,
+ * Traces the forward pass on `exampleInputs`. A module runs in eval mode (dropout disappears,
  * batch norm uses its running statistics) and is restored afterwards; a function runs as given.
+ * The forward runs twice — the second time with each dynamic axis one longer, to see which sizes
+ * follow it — so a function must not have side effects that matter (such as training-mode batch
+ * norm updating its statistics).
  *
  * @throws TapegradError naming the op when an op has no ONNX mapping, when the traced graph
  *   changes with the size of a dynamic axis, or when an option is invalid.
