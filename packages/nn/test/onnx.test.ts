@@ -172,12 +172,14 @@ describe('exportOnnx: ONNX Runtime reproduces tapegrad', () => {
     it(`a function with every elementwise, shape and reduction op (opset ${opset}, dynamic batch)`, async () => {
       manualSeed(opset);
       const index = (n: number) => randint(0, 4, [n, 2, 3], { dtype: 'int32' });
-      const bytes = exportOnnx(everyOp, [randn([3, 3, 4]), index(3)], {
+      // Traced at 48 × 12 elements, so the elementwise ops take their lazily fused path while tracing.
+      const bytes = exportOnnx(everyOp, [randn([48, 3, 4]), index(48)], {
         opset,
         inputNames: ['x', 'index'],
         dynamicAxes: { x: [0], index: [0] },
       });
-      for (const n of [1, 5]) {
+      // 64 × 12 elements: large enough for the lazily fused elementwise path.
+      for (const n of [1, 5, 64]) {
         const x = randn([n, 3, 4]);
         const idx = index(n);
         const out = await runOnnx(bytes, { x, index: idx });
