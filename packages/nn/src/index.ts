@@ -8,9 +8,21 @@ export * from './data/index.js';
 export * from './functional/index.js';
 /** Weight initializers, as `torch.nn.init`: `init.kaimingUniform(w)`, `init.xavierNormal(w)`, … */
 export * as init from './init.js';
+export {
+  fromSafetensors,
+  type Safetensors,
+  type ToSafetensorsOptions,
+  toSafetensors,
+} from './io/safetensors.js';
 export * from './layers/index.js';
 export * from './losses/index.js';
 export { type LoadStateDictResult, Module, type StateDict, stateDictToJSON } from './module.js';
+export {
+  type Exportable,
+  type ExportOnnxOptions,
+  exportOnnx,
+  ONNX_OPS,
+} from './onnx/export.js';
 export * from './optim/index.js';
 export { Parameter, type TensorJSON, tensorFromJSON, tensorToJSON } from './parameter.js';
 export * from './schedulers/index.js';
