@@ -65,10 +65,14 @@ export {
   type GradientExplanation,
 } from './inspect/explain.js';
 export type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
+export type { ConvTranspose2dOptions } from './ops/conv-transpose.js';
+export type { Conv1dOptions } from './ops/conv1d.js';
+export { einsum } from './ops/einsum.js';
 export { erf, where } from './ops/elementwise.js';
 export { linear } from './ops/matmul.js';
 export { concat, oneHot, stack } from './ops/shape.js';
+export type { SortResult } from './ops/sort.js';
 export { Generator, getDefaultGenerator, manualSeed } from './random.js';
 export { Scalar, type ScalarOptions, type ScalarTapeStats, scalar, scalarTapeStats } from './scalar.js';
 export type { BackwardOptions, TapeNode } from './tape.js';
-export { type NestedArray, Tensor } from './tensor.js';
+export { type GradHook, type NestedArray, type RemovableHandle, Tensor } from './tensor.js';

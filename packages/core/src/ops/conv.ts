@@ -29,7 +29,8 @@ export interface MaxPool2dOptions {
   padding?: Pair;
 }
 
-const pair = (op: string, name: string, v: Pair, min: number): [number, number] => {
+/** A size given as a number or `[h, w]`, checked to be integers ≥ `min`. */
+export const pair = (op: string, name: string, v: Pair, min: number): [number, number] => {
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
   if (!p.every((x) => Number.isInteger(x) && x >= min)) {
     throw new TapegradError(
@@ -120,10 +121,19 @@ function convForward(x: Tensor, weight: Tensor, g: ConvGeometry): Tensor {
   );
 }
 
-/** d⟨conv2d(x, w), gy⟩/dx: `col2im(wᵀ · gy)` per image. */
-function convInputGrad(gy: Tensor, weight: Tensor, xShape: readonly number[], g: ConvGeometry): Tensor {
+/**
+ * d⟨conv2d(x, w), gy⟩/dx: `col2im(wᵀ · gy)` per image. It is also the transposed convolution of
+ * `gy`, which records it under `op`.
+ */
+export function convInputGrad(
+  gy: Tensor,
+  weight: Tensor,
+  xShape: readonly number[],
+  g: ConvGeometry,
+  op = 'conv2dInputGrad',
+): Tensor {
   return record(
-    'conv2dInputGrad',
+    op,
     [gy, weight],
     ([dy, w]) => {
       const n = xShape[0]!;
