@@ -22,6 +22,7 @@ import { type BackwardOptions, type GradientOps, nextSeq, runBackward, type Tape
 
 type Operand = Tensor | number;
 /** A gradient hook: sees the gradient and may return a replacement of the same shape. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes is a void function
 export type GradHook = (grad: Tensor) => Tensor | undefined | void;
 /** Returned by hook registrations: `remove()` unregisters the hook. */
 export interface RemovableHandle {
