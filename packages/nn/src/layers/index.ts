@@ -1,8 +1,16 @@
 /** Layers: modules with parameters, containers and activations. */
 export * from './activation.js';
+export {
+  MultiheadAttention,
+  type MultiheadAttentionCallOptions,
+  type MultiheadAttentionOptions,
+} from './attention.js';
+export { ModuleDict, ModuleList } from './containers.js';
 export { Conv2d, type Conv2dLayerOptions, MaxPool2d } from './conv.js';
+export { ConvTranspose2d, type ConvTranspose2dLayerOptions } from './conv-transpose.js';
+export { Conv1d, type Conv1dLayerOptions } from './conv1d.js';
 export { Dropout } from './dropout.js';
-export { Embedding } from './embedding.js';
+export { Embedding, type EmbeddingLayerOptions } from './embedding.js';
 export { Flatten } from './flatten.js';
 export { Linear, type LinearOptions } from './linear.js';
 export {
@@ -12,4 +20,7 @@ export {
   type LayerNormOptions,
 } from './normalization.js';
 export type { LayerOptions } from './options.js';
+export { GRU, LSTM, type RecurrentLayerOptions, RNN } from './recurrent.js';
+export { GRUCell, LSTMCell, type RecurrentCellOptions, RNNCell } from './recurrent-cell.js';
 export { Sequential } from './sequential.js';
+export { Upsample } from './upsample.js';
