@@ -96,7 +96,7 @@ function build(c: LayerCase): Built {
     case 'MultiheadAttention': {
       const m = new MultiheadAttention(n(a0), n(a1), o);
       const options = callOptions(c) as MultiheadAttentionCallOptions;
-      const run = (xs: Inputs) => {
+      const run = (xs: Inputs): Record<string, Tensor> => {
         const q = xs.query!;
         const [output, weights] = c.self_attention
           ? m.call(q, q, q, options)
