@@ -118,21 +118,24 @@ describe('requiresGrad_, namedParameters, apply', () => {
   });
 
   it('apply visits every submodule depth first, then the module itself', () => {
-    const net = new Sequential(new Linear(1, 1), new Sequential(new ReLU(), new LSTMCell(1, 1)));
+    class Net extends Module {
+      head = new Linear(1, 1);
+      cells = new ModuleList<AnyModule>([new ReLU(), new LSTMCell(1, 1)]);
+    }
     const order: string[] = [];
-    net.apply((m) => order.push(m.constructor.name));
-    expect(order).toEqual(['Linear', 'ReLU', 'LSTMCell', 'Sequential', 'Sequential']);
+    new Net().apply((m) => order.push(m.constructor.name));
+    expect(order).toEqual(['Linear', 'ReLU', 'LSTMCell', 'ModuleList', 'Net']);
   });
 });
 
 describe('ModuleList and ModuleDict', () => {
   class Tower extends Module {
     blocks = new ModuleList([new Linear(2, 2), new Linear(2, 2)]);
-    heads = new ModuleDict({ cls: new Linear(2, 3), reg: new Linear(2, 1) });
+    heads = new ModuleDict<AnyModule>({ cls: new Linear(2, 3), reg: new Linear(2, 1) });
     override forward(x: Tensor): Tensor {
       let h = x;
       for (const b of this.blocks) h = b.call(h).relu();
-      return this.heads.get('cls').call(h);
+      return (this.heads.get('cls') as Linear).call(h);
     }
   }
 
