@@ -17,6 +17,7 @@ import * as sh from './ops/shape.js';
 import { cast, expand, reshape } from './ops/shape-core.js';
 import { argsort, type SortResult, sort, topk } from './ops/sort.js';
 import { reverseAxes, t } from './ops/transpose.js';
+import { unbind } from './ops/unbind.js';
 import { sizeOf } from './shape.js';
 import { type BackwardOptions, type GradientOps, nextSeq, runBackward, type TapeNode } from './tape.js';
 
@@ -419,6 +420,10 @@ export class Tensor implements TapeNode<Tensor> {
   /** Python-style basic slicing per leading axis: `[[start, stop, step] | null, …]`. */
   slice(slices: readonly (readonly (number | null | undefined)[] | null)[]): Tensor {
     return sh.slice(this, slices);
+  }
+  /** The slices along `axis` as separate tensors (the axis removed), as `torch.unbind`. */
+  unbind(axis = 0): Tensor[] {
+    return unbind(this, axis);
   }
   /** Picks `index` along `axis` and drops that axis. */
   select(axis: number, index: number): Tensor {

@@ -96,11 +96,12 @@ function runDirection(
   reverse: boolean,
 ): { output: Tensor; state: RecurrentState } {
   const steps = x.shape[0]!;
-  const xp = linear(x, w.weightIh, w.biasIh ?? null);
+  // all time steps projected by one matrix product, then split (unbind keeps backward linear in T)
+  const xp = linear(x, w.weightIh, w.biasIh ?? null).unbind(0);
   const outs: Tensor[] = new Array(steps);
   for (let k = 0; k < steps; k++) {
     const t = reverse ? steps - 1 - k : k;
-    state = recurrentStep(mode, xp.select(0, t), state, w);
+    state = recurrentStep(mode, xp[t]!, state, w);
     outs[t] = state.h;
   }
   return { output: stack(outs, 0), state };
