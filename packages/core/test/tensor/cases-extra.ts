@@ -3,7 +3,7 @@
  * equations: diagonals, broadcasting, 1–3 operands, explicit and implicit outputs), t, T, conv1d
  * and convTranspose2d.
  */
-import { einsum, fromTypedArray } from '@tapegrad/core';
+import { einsum, fromTypedArray, stack } from '@tapegrad/core';
 import fc from 'fast-check';
 import { shapeArb } from './arbitraries.js';
 import { randomTensor } from './helpers.js';
@@ -135,6 +135,20 @@ export const extraCases = [
       inputs: shapes.map((s) => randomTensor(rng, s)),
       f: (xs) => einsum(equation, ...xs),
       describe: `'${equation}' ${fmt(...shapes)}`,
+    }),
+  }),
+  opCase({
+    name: 'unbind',
+    // each slice weighted differently, so a slice's gradient landing in the wrong place shows
+    params: shapeAndAxis(3, 9),
+    make: ([s, axis], rng) => ({
+      inputs: [randomTensor(rng, s)],
+      f: ([x]) =>
+        stack(
+          x!.unbind(axis).map((p, i) => p.mul(i + 1)),
+          0,
+        ),
+      describe: `${fmt(s)} axis=${axis}`,
     }),
   }),
   opCase({

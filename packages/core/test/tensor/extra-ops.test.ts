@@ -88,6 +88,16 @@ describe('cumsum and cumprod', () => {
   });
 });
 
+describe('unbind', () => {
+  it('gives the slices along the axis, like select', () => {
+    const x = randomTensor(rngFrom(3), [3, 11, 2]);
+    const parts = x.unbind(1);
+    expect(parts).toHaveLength(11);
+    parts.forEach((p, i) => expect(flat(p)).toEqual(flat(x.select(1, i))));
+    expect(() => tensor(1).unbind()).toThrow(/unbind: cannot unbind a 0-d tensor/);
+  });
+});
+
 describe('einsum', () => {
   it('matches explicit loops for a batched contraction with a trace-like diagonal', () => {
     const rng = rngFrom(7);

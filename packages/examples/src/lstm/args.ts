@@ -24,7 +24,7 @@ export const DEFAULTS: Omit<LstmArgs, 'text'> = {
   dropout: 0,
   seqLen: 64,
   batchSize: 32,
-  steps: 1500,
+  steps: 600,
   lr: 3e-3,
   seed: 0,
   clip: 1,
