@@ -45,16 +45,21 @@ describe('the text', () => {
     const vocab = new Vocabulary(text);
     const ids = vocab.encode(text);
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 20 }), fc.nat(), (batch, seqLen, seed) => {
-        const [x, y] = randomWindows(ids, batch, seqLen, new Generator(seed));
-        expect(x.shape).toEqual([batch, seqLen]);
-        for (let b = 0; b < batch; b++) {
-          const row = vocab.decode(x.data.subarray(b * seqLen, (b + 1) * seqLen));
-          const next = vocab.decode(y.data.subarray(b * seqLen, (b + 1) * seqLen));
-          expect(text.includes(row + next.slice(-1))).toBe(true);
-          expect(next.slice(0, -1)).toBe(row.slice(1));
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.nat(),
+        (batch, seqLen, seed) => {
+          const [x, y] = randomWindows(ids, batch, seqLen, new Generator(seed));
+          expect(x.shape).toEqual([batch, seqLen]);
+          for (let b = 0; b < batch; b++) {
+            const row = vocab.decode(x.data.subarray(b * seqLen, (b + 1) * seqLen));
+            const next = vocab.decode(y.data.subarray(b * seqLen, (b + 1) * seqLen));
+            expect(text.includes(row + next.slice(-1))).toBe(true);
+            expect(next.slice(0, -1)).toBe(row.slice(1));
+          }
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -79,7 +84,12 @@ describe('training and sampling', () => {
 
   it('samples the requested number of characters from the alphabet, repeatably', () => {
     const sample = (seed: number) =>
-      sampleText(model, vocab, { prompt: 'MENENIUS:\n', length: 120, temperature: 0.8, generator: new Generator(seed) });
+      sampleText(model, vocab, {
+        prompt: 'MENENIUS:\n',
+        length: 120,
+        temperature: 0.8,
+        generator: new Generator(seed),
+      });
     const a = sample(5);
     expect([...a]).toHaveLength(120);
     expect([...a].every((c) => vocab.chars.includes(c))).toBe(true);
@@ -91,7 +101,16 @@ describe('training and sampling', () => {
 describe('command line', () => {
   it('has defaults and reads options', () => {
     expect(parseLstmArgs([])).toEqual({ ...DEFAULTS, text: DEFAULT_TEXT });
-    const a = parseLstmArgs(['--steps', '10', '--hidden', '32', '--temperature', '0.5', '--prompt', 'A:\\n'])!;
+    const a = parseLstmArgs([
+      '--steps',
+      '10',
+      '--hidden',
+      '32',
+      '--temperature',
+      '0.5',
+      '--prompt',
+      'A:\\n',
+    ])!;
     expect([a.steps, a.hidden, a.temperature, a.prompt]).toEqual([10, 32, 0.5, 'A:\n']);
     expect(parseLstmArgs(['--help'])).toBeNull();
   });

@@ -76,7 +76,12 @@ export function parseLstmArgs(argv: readonly string[]): LstmArgs | null {
       args,
       strict: true,
       allowPositionals: false,
-      options: { ...options, help: { type: 'boolean', short: 'h' }, text: { type: 'string' }, prompt: { type: 'string' } },
+      options: {
+        ...options,
+        help: { type: 'boolean', short: 'h' },
+        text: { type: 'string' },
+        prompt: { type: 'string' },
+      },
     }).values;
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -88,7 +93,9 @@ export function parseLstmArgs(argv: readonly string[]): LstmArgs | null {
     if (typeof text !== 'string') continue;
     const v = Number(text);
     if (text.trim() === '' || !Number.isFinite(v) || v < min || (kind === 'int' && !Number.isInteger(v))) {
-      throw new UsageError(`--${name} must be ${kind === 'int' ? 'an integer' : 'a number'} ≥ ${min}, got '${text}'.`);
+      throw new UsageError(
+        `--${name} must be ${kind === 'int' ? 'an integer' : 'a number'} ≥ ${min}, got '${text}'.`,
+      );
     }
     (out as unknown as Record<string, number>)[camel(name)] = v;
   }

@@ -23,7 +23,10 @@ export class Vocabulary {
     [...text].forEach((c, i) => {
       const k = this.#index.get(c);
       if (k === undefined) {
-        throw new TapegradError('Vocabulary', `character ${JSON.stringify(c)} is not in the training text's alphabet.`);
+        throw new TapegradError(
+          'Vocabulary',
+          `character ${JSON.stringify(c)} is not in the training text's alphabet.`,
+        );
       }
       out[i] = k;
     });
@@ -42,9 +45,17 @@ export class Vocabulary {
  * `batch` windows of `seqLen + 1` characters at random offsets of `ids`: inputs `[batch, seqLen]`
  * and the next-character targets (the same windows shifted by one), both int32.
  */
-export function randomWindows(ids: Int32Array, batch: number, seqLen: number, generator: Generator): [Tensor, Tensor] {
+export function randomWindows(
+  ids: Int32Array,
+  batch: number,
+  seqLen: number,
+  generator: Generator,
+): [Tensor, Tensor] {
   if (ids.length < seqLen + 1) {
-    throw new TapegradError('randomWindows', `the text has ${ids.length} characters; windows need ${seqLen + 1}.`);
+    throw new TapegradError(
+      'randomWindows',
+      `the text has ${ids.length} characters; windows need ${seqLen + 1}.`,
+    );
   }
   const x = new Int32Array(batch * seqLen);
   const y = new Int32Array(batch * seqLen);

@@ -24,7 +24,9 @@ function run(): void {
     if (step % every === 0 || step === args.steps) {
       const seconds = (performance.now() - started) / 1000;
       const n = step % every === 0 ? every : step % every;
-      process.stderr.write(`step ${step}/${args.steps} · loss ${(window / n).toFixed(3)} · ${seconds.toFixed(0)} s\n`);
+      process.stderr.write(
+        `step ${step}/${args.steps} · loss ${(window / n).toFixed(3)} · ${seconds.toFixed(0)} s\n`,
+      );
       window = 0;
     }
   });

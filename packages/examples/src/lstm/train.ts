@@ -57,7 +57,12 @@ export function trainCharLstm(text: string, options: TrainOptions, onStep?: Step
  * The mean cross-entropy (nats per character) of `model` on `text`, read in consecutive windows of
  * `seqLen` with the state carried from one window to the next, in eval mode.
  */
-export function evaluateLoss(model: CharLstm, vocab: Vocabulary, text: string | Int32Array, seqLen: number): number {
+export function evaluateLoss(
+  model: CharLstm,
+  vocab: Vocabulary,
+  text: string | Int32Array,
+  seqLen: number,
+): number {
   const ids = typeof text === 'string' ? vocab.encode(text) : text;
   model.eval();
   return noGrad(() => {
@@ -80,4 +85,3 @@ export function evaluateLoss(model: CharLstm, vocab: Vocabulary, text: string | 
 /** The held-out part of `text` that {@link trainCharLstm} did not train on. */
 export const validationIds = (vocab: Vocabulary, text: string, fraction: number): Int32Array =>
   splitIds(vocab.encode(text), fraction).valid;
-
