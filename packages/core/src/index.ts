@@ -64,6 +64,7 @@ export {
   explainGradientPaths,
   type GradientExplanation,
 } from './inspect/explain.js';
+export { getNumThreads, setNumThreads } from './kernels/threads/pool.js';
 export type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
 export { erf, where } from './ops/elementwise.js';
 export { linear } from './ops/matmul.js';

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
 import { matmul } from '../../src/kernels/matmul.js';
-import { BYTES_BASE64 } from '../../src/kernels/wasm/gemm-f32.generated.js';
+import { getNumThreads, lastJob, setNumThreads } from '../../src/kernels/threads/pool.js';
+import { BYTES_BASE64, UNSHARED_BYTES_BASE64 } from '../../src/kernels/wasm/gemm-f32.generated.js';
 
 /** The textbook triple loop, in float64. */
 function reference(
@@ -70,12 +71,67 @@ describe('matmul kernel', () => {
     );
   });
 
-  it('the committed WebAssembly bytes are those assembled from gemm-f32.wat', async () => {
+  it('float32 products spanning several k blocks and tiles, every transpose, match float64', () => {
+    // k = 600 crosses two k-block boundaries; 70 × 150 spans two row tiles and two column tiles
+    // and ends in partial panels.
+    const [m, n, k] = [70, 150, 600];
+    const { a, b } = operands(m, n, k, 11);
+    const [a32, b32] = [Float32Array.from(a), Float32Array.from(b)];
+    for (const [ta, tb] of [
+      [false, false],
+      [false, true],
+      [true, false],
+      [true, true],
+    ] as const) {
+      const c = new Float32Array(m * n);
+      matmul(a32, 0, b32, 0, c, 0, m, n, k, ta, tb);
+      const want = reference(a32, b32, m, n, k, ta, tb);
+      let worst = 0;
+      want.forEach((w, i) => (worst = Math.max(worst, Math.abs(c[i]! - w))));
+      expect(worst).toBeLessThan(1e-5 * Math.sqrt(k));
+    }
+  });
+
+  it('threads change no bits: 1 and 2 threads give identical float32 products', () => {
+    const before = getNumThreads();
+    const [m, n, k] = [200, 300, 333];
+    const { a, b } = operands(m, n, k, 5);
+    const [a32, b32] = [Float32Array.from(a), Float32Array.from(b)];
+    const run = (threads: number) => {
+      setNumThreads(threads);
+      const c = new Float32Array(m * n);
+      matmul(a32, 0, b32, 0, c, 0, m, n, k, false, true);
+      return c;
+    };
+    try {
+      const one = run(1);
+      expect(lastJob.byCaller).toBe(lastJob.tasks);
+      expect(one.some((v) => v !== 0)).toBe(true);
+      // The worker starts in the background; repeat until it has taken part in a product.
+      let shared = false;
+      for (let i = 0; i < 2000 && !shared; i++) {
+        const two = run(2);
+        expect(Buffer.from(two.buffer).equals(Buffer.from(one.buffer))).toBe(true);
+        shared = lastJob.byCaller < lastJob.tasks;
+      }
+      expect(shared).toBe(true);
+      expect(getNumThreads()).toBe(2);
+    } finally {
+      setNumThreads(before);
+    }
+  });
+
+  it('the committed WebAssembly bytes are those assembled from gemm-f32.wat, shared and not', async () => {
     const source = readFileSync(new URL('../../src/kernels/wasm/gemm-f32.wat', import.meta.url), 'utf8');
     const wabt = await wabtInit();
-    const module = wabt.parseWat('gemm-f32.wat', source, { simd: true });
-    const bytes = Buffer.from(module.toBinary({}).buffer).toString('base64');
-    module.destroy();
-    expect(bytes).toBe(BYTES_BASE64);
+    const assemble = (text: string) => {
+      const module = wabt.parseWat('gemm-f32.wat', text, { simd: true, threads: true });
+      const bytes = Buffer.from(module.toBinary({}).buffer).toString('base64');
+      module.destroy();
+      return bytes;
+    };
+    expect(source).toMatch(/\(memory [^)]* shared\)/);
+    expect(assemble(source)).toBe(BYTES_BASE64);
+    expect(assemble(source.replace(/(\(memory[^)]*?) shared\)/, '$1)'))).toBe(UNSHARED_BYTES_BASE64);
   });
 });
