@@ -1,14 +1,12 @@
 /**
- * 2-D convolution (cross-correlation, NCHW) via im2col + matmul, and max pooling. The input and
+ * 2-D convolution (cross-correlation, NCHW) via im2col + one matmul per batch, and max pooling. The input and
  * weight gradients are ops of their own whose backward rules are conv2d and each other, so
  * second derivatives through convolutions work.
  */
 
-import { allocate } from '../dtype.js';
 import { fmtShape, TapegradError } from '../errors.js';
-import { addInto } from '../kernels/binary.js';
-import { type ConvGeometry, col2im, im2col, maxPool2d as poolKernel } from '../kernels/conv.js';
-import { matmul } from '../kernels/matmul.js';
+import { type ConvGeometry, maxPool2d as poolKernel } from '../kernels/conv.js';
+import * as kernels from '../kernels/conv-gemm.js';
 import { record } from '../record.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
 import { reshape, scatterAdd } from './shape-core.js';
@@ -91,26 +89,15 @@ function convForward(x: Tensor, weight: Tensor, g: ConvGeometry): Tensor {
     ([a, w]) => {
       const n = a!.shape[0]!;
       const o = w!.shape[0]!;
-      const ckk = g.c * g.kh * g.kw;
-      const plane = g.oh * g.ow;
       const out = emptyTensor([n, o, g.oh, g.ow], a!.dtype);
-      const cols = allocate(a!.dtype, ckk * plane) as Float64Array;
-      for (let b = 0; b < n; b++) {
-        im2col(a!.data as Float64Array, b, g, cols);
-        matmul(
-          w!.data as Float64Array,
-          0,
-          cols,
-          0,
-          out.data as Float64Array,
-          b * o * plane,
-          o,
-          plane,
-          ckk,
-          false,
-          false,
-        );
-      }
+      kernels.convForward(
+        a!.data as Float64Array,
+        w!.data as Float64Array,
+        out.data as Float64Array,
+        n,
+        o,
+        g,
+      );
       return out;
     },
     (gy, [a, w], _, needs) => [
@@ -120,34 +107,21 @@ function convForward(x: Tensor, weight: Tensor, g: ConvGeometry): Tensor {
   );
 }
 
-/** d⟨conv2d(x, w), gy⟩/dx: `col2im(wᵀ · gy)` per image. */
+/** d⟨conv2d(x, w), gy⟩/dx: `col2im(wᵀ · gy)`. */
 function convInputGrad(gy: Tensor, weight: Tensor, xShape: readonly number[], g: ConvGeometry): Tensor {
   return record(
     'conv2dInputGrad',
     [gy, weight],
     ([dy, w]) => {
-      const n = xShape[0]!;
-      const o = w!.shape[0]!;
-      const ckk = g.c * g.kh * g.kw;
-      const plane = g.oh * g.ow;
       const dx = emptyTensor(xShape, dy!.dtype);
-      const cols = allocate(dy!.dtype, ckk * plane) as Float64Array;
-      for (let b = 0; b < n; b++) {
-        matmul(
-          w!.data as Float64Array,
-          0,
-          dy!.data as Float64Array,
-          b * o * plane,
-          cols,
-          0,
-          ckk,
-          plane,
-          o,
-          true,
-          false,
-        );
-        col2im(cols, b, g, dx.data as Float64Array);
-      }
+      kernels.convInputGrad(
+        dy!.data as Float64Array,
+        w!.data as Float64Array,
+        dx.data as Float64Array,
+        xShape[0]!,
+        w!.shape[0]!,
+        g,
+      );
       return dx;
     },
     (c, [dy, w], _, needs) => [
@@ -163,18 +137,15 @@ function convWeightGrad(x: Tensor, gy: Tensor, wShape: readonly number[], g: Con
     'conv2dWeightGrad',
     [x, gy],
     ([a, dy]) => {
-      const n = a!.shape[0]!;
-      const o = wShape[0]!;
-      const ckk = g.c * g.kh * g.kw;
-      const plane = g.oh * g.ow;
       const dw = emptyTensor(wShape, a!.dtype);
-      const part = allocate(a!.dtype, o * ckk) as Float64Array;
-      const cols = allocate(a!.dtype, ckk * plane) as Float64Array;
-      for (let b = 0; b < n; b++) {
-        im2col(a!.data as Float64Array, b, g, cols);
-        matmul(dy!.data as Float64Array, b * o * plane, cols, 0, part, 0, o, ckk, plane, false, true);
-        addInto(dw.data, part);
-      }
+      kernels.convWeightGrad(
+        a!.data as Float64Array,
+        dy!.data as Float64Array,
+        dw.data as Float64Array,
+        a!.shape[0]!,
+        wShape[0]!,
+        g,
+      );
       return dw;
     },
     (c, [a, dy], _, needs) => [

@@ -63,12 +63,17 @@ export function planProduct(m: number, n: number, k: number, rawFloats: number):
  * stored `[n, k]` when `trans`) from `src` at `off` into the product's panels.
  */
 export function packOperand(p: Product, which: 'a' | 'b', src: Arr, off: number, trans: boolean): void {
-  const rows = which === 'a' ? p.m : p.n;
-  const size = rows * p.k;
+  const size = (which === 'a' ? p.m : p.n) * p.k;
   p.heap.set(
     src instanceof Float32Array ? src.subarray(off, off + size) : src.slice(off, off + size),
     p.raw / 4,
   );
+  packStaged(p, which, trans);
+}
+
+/** As {@link packOperand}, for an operand already written at `p.raw` (e.g. by im2col). */
+export function packStaged(p: Product, which: 'a' | 'b', trans: boolean): void {
+  const rows = which === 'a' ? p.m : p.n;
   // A's rows run along k unless transposed; B's columns are strided unless transposed.
   const alongK = which === 'a' ? !trans : trans;
   const rs = alongK ? p.k : 1;
@@ -78,6 +83,10 @@ export function packOperand(p: Product, which: 'a' | 'b', src: Arr, off: number,
 
 /** Computes C from the packed operands, on the thread pool when the product is large. */
 export function runProduct(p: Product): void {
+  if (p.k === 0) {
+    p.heap.fill(0, p.pc / 4, p.pc / 4 + p.mp * 4 * p.ldc);
+    return;
+  }
   const tilesI = Math.ceil(p.mp / MC_PANELS);
   const tiles = tilesI * Math.ceil(p.np / NC_PANELS);
   const args = [p.pa, p.pb, p.pc, p.ldc * 4, p.k, KC, p.mp, p.np, MC_PANELS, NC_PANELS, tilesI];
@@ -109,10 +118,6 @@ export function gemmF32(
 ): boolean {
   const p = planProduct(m, n, k, Math.max(m, n) * k);
   if (p === null) return false;
-  if (k === 0) {
-    c.fill(0, cOff, cOff + m * n);
-    return true;
-  }
   packOperand(p, 'a', a, aOff, transA);
   packOperand(p, 'b', b, bOff, transB);
   runProduct(p);
