@@ -2,11 +2,14 @@
  * 2-D convolution and its two gradients, each as ONE matrix product over the whole batch: the
  * images' im2col blocks sit side by side (`[C·KH·KW, N·OH·OW]`), so the product is large enough
  * to tile well and to split over threads, where one product per image would be tiny (a 5×5
- * kernel on one channel gives k = 25). float32 data is unfolded straight into the WebAssembly
- * kernels' memory; float64 (or a host without WebAssembly SIMD) runs the same steps in JS.
+ * kernel on one channel gives k = 25). float32 data is unfolded by the WebAssembly kernels in
+ * their own memory, one image per task on the thread pool; float64 (or a host without
+ * WebAssembly SIMD) runs the same steps in JS.
  */
 import { type ConvGeometry, col2im, im2col } from './conv.js';
 import { matmul } from './matmul.js';
+import { parallel } from './threads/pool.js';
+import { LAYOUT } from './threads/protocol.js';
 import {
   type Product,
   packOperand,
@@ -25,9 +28,45 @@ const sizes = (g: ConvGeometry, batch: number) => {
   return { K, P, NP: batch * P };
 };
 
-/** A float32 product in the kernels' memory, or null: float64 data or no WebAssembly SIMD. */
-function wasmProduct(m: number, n: number, k: number, staging: number, ...data: Arr[]): Product | null {
-  return data.every((a) => a instanceof Float32Array) ? planProduct(m, n, k, staging) : null;
+/** Below this many unfolded floats, im2col and col2im stay on the calling thread. */
+const MIN_PARALLEL_FLOATS = 1 << 16;
+
+/**
+ * A float32 product in the kernels' memory with `staging` floats for an operand and, after them
+ * at byte `images`, room for the batch of images; null for float64 data or without WebAssembly.
+ */
+function wasmProduct(
+  m: number,
+  n: number,
+  k: number,
+  staging: number,
+  g: ConvGeometry,
+  batch: number,
+  ...data: Arr[]
+): (Product & { images: number }) | null {
+  if (!data.every((a) => a instanceof Float32Array)) return null;
+  const stage = (staging + 15) & ~15;
+  const p = planProduct(m, n, k, stage + batch * g.c * g.h * g.w);
+  return p === null ? null : { ...p, images: p.raw + stage * 4 };
+}
+
+/**
+ * im2col (or col2im) of the whole batch inside the kernels' memory, one image per task: images
+ * at byte `images`, the `[K, N·P]` matrix at byte `cols` with rows `ld` floats apart.
+ */
+function unfoldBatch(
+  p: Product,
+  kind: number,
+  g: ConvGeometry,
+  batch: number,
+  images: number,
+  cols: number,
+  ld: number,
+): void {
+  const { K, P, NP } = sizes(g, batch);
+  const { c, h, w, kh, kw, sh, sw, ph, pw, oh, ow } = g;
+  const args = [images, cols, ld, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, c * h * w * 4, P * 4];
+  parallel(p.rt, kind, args, batch, K * NP >= MIN_PARALLEL_FLOATS);
 }
 
 const like = (a: Arr, size: number): Arr =>
@@ -76,10 +115,11 @@ function im2colBatch(x: Arr, g: ConvGeometry, batch: number, cols: Arr, at: numb
 /** `out[N, O, OH, OW] = conv(x[N, C, H, W], w[O, C, KH, KW])`, as `w · im2col(x)`. */
 export function convForward(x: Arr, w: Arr, out: Arr, batch: number, o: number, g: ConvGeometry): void {
   const { K, P, NP } = sizes(g, batch);
-  const p = wasmProduct(o, NP, K, K * NP, x, w, out);
+  const p = wasmProduct(o, NP, K, K * NP, g, batch, x, w, out);
   if (p !== null) {
     packOperand(p, 'a', w, 0, false);
-    im2colBatch(x, g, batch, p.heap, p.raw / 4);
+    p.heap.set(x, p.images / 4);
+    unfoldBatch(p, LAYOUT.IM2COL, g, batch, p.images, p.raw, NP);
     packStaged(p, 'b', false);
     runProduct(p);
     rowsToBatch(p.heap, p.pc / 4, p.ldc, out, batch, o, P);
@@ -95,13 +135,15 @@ export function convForward(x: Arr, w: Arr, out: Arr, batch: number, o: number, 
 /** Adds d⟨conv(x, w), dy⟩/dx into `dx` (zeros on entry): `col2im(wᵀ · dy)`. */
 export function convInputGrad(dy: Arr, w: Arr, dx: Arr, batch: number, o: number, g: ConvGeometry): void {
   const { K, P, NP } = sizes(g, batch);
-  const p = wasmProduct(K, NP, o, o * NP, dy, w, dx);
+  const p = wasmProduct(K, NP, o, o * NP, g, batch, dy, w, dx);
   if (p !== null) {
     packOperand(p, 'a', w, 0, true);
     batchToRows(dy, p.heap, p.raw / 4, NP, batch, o, P);
     packStaged(p, 'b', false);
     runProduct(p);
-    for (let n = 0; n < batch; n++) col2im(p.heap, p.pc / 4 + n * P, p.ldc, n, g, dx);
+    p.heap.fill(0, p.images / 4, p.images / 4 + dx.length);
+    unfoldBatch(p, LAYOUT.COL2IM, g, batch, p.images, p.pc, p.ldc);
+    dx.set(p.heap.subarray(p.images / 4, p.images / 4 + dx.length));
     return;
   }
   const dyRows = like(dy, o * NP);
@@ -114,11 +156,12 @@ export function convInputGrad(dy: Arr, w: Arr, dx: Arr, batch: number, o: number
 /** d⟨conv(x, w), dy⟩/dw into `dw` (`[O, C·KH·KW]`): `dy · im2col(x)ᵀ`, summed over the batch by k. */
 export function convWeightGrad(x: Arr, dy: Arr, dw: Arr, batch: number, o: number, g: ConvGeometry): void {
   const { K, P, NP } = sizes(g, batch);
-  const p = wasmProduct(o, K, NP, Math.max(o, K) * NP, x, dy, dw);
+  const p = wasmProduct(o, K, NP, Math.max(o, K) * NP, g, batch, x, dy, dw);
   if (p !== null) {
     batchToRows(dy, p.heap, p.raw / 4, NP, batch, o, P);
     packStaged(p, 'a', false);
-    im2colBatch(x, g, batch, p.heap, p.raw / 4);
+    p.heap.set(x, p.images / 4);
+    unfoldBatch(p, LAYOUT.IM2COL, g, batch, p.images, p.raw, NP);
     packStaged(p, 'b', true);
     runProduct(p);
     readProduct(p, dw, 0);

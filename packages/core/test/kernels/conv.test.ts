@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ConvGeometry, maxPool2d } from '../../src/kernels/conv.js';
 import { convForward, convInputGrad, convWeightGrad } from '../../src/kernels/conv-gemm.js';
+import { getNumThreads, setNumThreads, taskCounts } from '../../src/kernels/threads/pool.js';
 
 /** The definition, in float64: out[n,o,i,j] = Σ_{c,a,b} w[o,c,a,b] · xpad[n,c,i·sh+a,j·sw+b]. */
 function direct(x: Float64Array, w: Float64Array, batch: number, o: number, g: ConvGeometry) {
@@ -125,5 +126,37 @@ describe('batched im2col convolution kernels', () => {
       }),
       { numRuns: 120 },
     );
+  });
+
+  it('threads change no bits: a batch big enough to split gives identical results on 1 and 2 threads', () => {
+    const [batch, o] = [16, 8];
+    const g: ConvGeometry = { c: 4, h: 20, w: 20, kh: 5, kw: 5, sh: 1, sw: 1, ph: 1, pw: 1, oh: 18, ow: 18 };
+    const x = Float32Array.from(values(batch * g.c * g.h * g.w, 1));
+    const w = Float32Array.from(values(o * g.c * g.kh * g.kw, 2));
+    const dy = Float32Array.from(values(batch * o * g.oh * g.ow, 3));
+    const run = () => {
+      const out = new Float32Array(dy.length);
+      const dx = new Float32Array(x.length);
+      const dw = new Float32Array(w.length);
+      convForward(x, w, out, batch, o, g);
+      convInputGrad(dy, w, dx, batch, o, g);
+      convWeightGrad(x, dy, dw, batch, o, g);
+      return Buffer.concat([out, dx, dw].map((a) => Buffer.from(a.buffer)));
+    };
+    const before = getNumThreads();
+    try {
+      setNumThreads(1);
+      const one = run();
+      setNumThreads(2);
+      let shared = false;
+      for (let i = 0; i < 2000 && !shared; i++) {
+        taskCounts.tasks = taskCounts.byCaller = 0;
+        expect(run().equals(one)).toBe(true);
+        shared = taskCounts.byCaller < taskCounts.tasks;
+      }
+      expect(shared).toBe(true);
+    } finally {
+      setNumThreads(before);
+    }
   });
 });

@@ -13,8 +13,8 @@ import { claimTasks, LAYOUT, runTask } from './protocol.js';
 const MAX_DEFAULT_THREADS = 8;
 
 let requested: number | undefined;
-/** The last job's task count and how many of its tasks the calling thread ran (for tests). */
-export const lastJob = { tasks: 0, byCaller: 0 };
+/** Tasks run since the counters were last zeroed, and how many of them the calling thread ran (for tests). */
+export const taskCounts = { tasks: 0, byCaller: 0 };
 let workers: ThreadHandle[] = [];
 let ctl: Int32Array | null = null;
 
@@ -108,15 +108,15 @@ export function parallel(
 ): void {
   const c = threaded && tasks > 1 ? ensureWorkers(rt) : null;
   const argv = Int32Array.from(args);
-  lastJob.tasks = tasks;
-  lastJob.byCaller = tasks;
+  taskCounts.tasks += tasks;
   if (c === null) {
+    taskCounts.byCaller += tasks;
     for (let t = 0; t < tasks; t++) runTask(rt.exports, kind, argv, t);
     return;
   }
   const base = Atomics.load(c, LAYOUT.NEXT);
   const end = post(c, kind, args, tasks);
-  lastJob.byCaller = claimTasks(LAYOUT, c, rt.exports, kind, argv, base, end, runTask);
+  taskCounts.byCaller += claimTasks(LAYOUT, c, rt.exports, kind, argv, base, end, runTask);
   for (;;) {
     const done = Atomics.load(c, LAYOUT.DONE);
     if (done >= end) return;

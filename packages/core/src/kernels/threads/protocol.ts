@@ -31,6 +31,9 @@ export const LAYOUT = {
   STOP: 0,
   /** A matrix product cut into tiles of C (see `runTask`). */
   GEMM: 1,
+  /** im2col and col2im of a batch, one image per task. */
+  IM2COL: 2,
+  COL2IM: 3,
 } as const;
 
 /** The control words, as the thread functions see them. */
@@ -40,8 +43,31 @@ export type Layout = typeof LAYOUT;
  * Runs task `t` of a job. GEMM: args are `pa pb pc ldc k kc mp np mc nc tilesI` (byte offsets,
  * the C row stride in bytes, the depth, the k block, A and B panel counts, the tile size in
  * panels and the number of tiles down C); task `t` is the tile `(t mod tilesI, t div tilesI)`.
+ * IM2COL and COL2IM: args are `x cols ld c h w kh kw sh sw ph pw oh ow imageBytes colBytes`;
+ * task `t` is image `t`, at `x + t·imageBytes` and `cols + t·colBytes`.
  */
 export function runTask(e: KernelExports, kind: number, args: Int32Array, t: number): void {
+  if (kind === 2 || kind === 3) {
+    const f = kind === 2 ? e.im2col : e.col2im;
+    const a = args;
+    f(
+      a[0]! + t * a[14]!,
+      a[1]! + t * a[15]!,
+      a[2]!,
+      a[3]!,
+      a[4]!,
+      a[5]!,
+      a[6]!,
+      a[7]!,
+      a[8]!,
+      a[9]!,
+      a[10]!,
+      a[11]!,
+      a[12]!,
+      a[13]!,
+    );
+    return;
+  }
   if (kind === 1) {
     const tilesI = args[10]!;
     const ti = t % tilesI;

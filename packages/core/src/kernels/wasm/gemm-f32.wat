@@ -220,4 +220,166 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rloop)))
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
-      (br $ploop)))))
+      (br $ploop))))
+  ;; im2col of one image: image $x (C×H×W floats at byte $x) unfolds into rows r = (ch, ki, kj)
+  ;; of a matrix at byte $cols whose rows are $ld floats apart, OH·OW columns per row; zeros
+  ;; where the window hangs over padding. Stride-1 runs are copied four floats at a time.
+  (func (export "im2col")
+    (param $x i32) (param $cols i32) (param $ld i32) (param $c i32) (param $h i32) (param $w i32)
+    (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32)
+    (param $oh i32) (param $ow i32)
+    (local $ch i32) (local $ki i32) (local $kj i32) (local $i i32) (local $y i32)
+    (local $j0 i32) (local $j1 i32) (local $row i32) (local $dst i32) (local $src i32)
+    (local.set $row (local.get $cols))
+    (local.set $ch (i32.const 0))
+    (block $cdone (loop $cloop
+      (br_if $cdone (i32.ge_u (local.get $ch) (local.get $c)))
+      (local.set $ki (i32.const 0))
+      (block $kidone (loop $kiloop
+        (br_if $kidone (i32.ge_u (local.get $ki) (local.get $kh)))
+        (local.set $kj (i32.const 0))
+        (block $kjdone (loop $kjloop
+          (br_if $kjdone (i32.ge_u (local.get $kj) (local.get $kw)))
+          (local.set $j0 (call $firstInside (local.get $kj) (local.get $sw) (local.get $pw) (local.get $ow)))
+          (local.set $j1 (call $endInside (local.get $kj) (local.get $sw) (local.get $pw) (local.get $w) (local.get $ow) (local.get $j0)))
+          (local.set $dst (local.get $row))
+          (local.set $i (i32.const 0))
+          (block $idone (loop $iloop
+            (br_if $idone (i32.ge_u (local.get $i) (local.get $oh)))
+            (local.set $y (i32.add (i32.sub (i32.mul (local.get $i) (local.get $sh)) (local.get $ph)) (local.get $ki)))
+            (if (i32.or (i32.lt_s (local.get $y) (i32.const 0)) (i32.ge_s (local.get $y) (local.get $h)))
+              (then (call $zero (local.get $dst) (local.get $ow)))
+              (else
+                (local.set $src (i32.add (local.get $x) (i32.shl
+                  (i32.add (i32.mul (i32.add (i32.mul (local.get $ch) (local.get $h)) (local.get $y)) (local.get $w))
+                           (i32.sub (local.get $kj) (local.get $pw))) (i32.const 2))))
+                (call $zero (local.get $dst) (local.get $j0))
+                (call $gather
+                  (i32.add (local.get $dst) (i32.shl (local.get $j0) (i32.const 2)))
+                  (i32.add (local.get $src) (i32.shl (i32.mul (local.get $j0) (local.get $sw)) (i32.const 2)))
+                  (i32.sub (local.get $j1) (local.get $j0)) (local.get $sw))
+                (call $zero (i32.add (local.get $dst) (i32.shl (local.get $j1) (i32.const 2))) (i32.sub (local.get $ow) (local.get $j1)))))
+            (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $ow) (i32.const 2))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $iloop)))
+          (local.set $row (i32.add (local.get $row) (i32.shl (local.get $ld) (i32.const 2))))
+          (local.set $kj (i32.add (local.get $kj) (i32.const 1)))
+          (br $kjloop)))
+        (local.set $ki (i32.add (local.get $ki) (i32.const 1)))
+        (br $kiloop)))
+      (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
+      (br $cloop))))
+
+  ;; The adjoint of im2col: adds the rows at $cols back into image $x (overlaps accumulate).
+  (func (export "col2im")
+    (param $x i32) (param $cols i32) (param $ld i32) (param $c i32) (param $h i32) (param $w i32)
+    (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32)
+    (param $oh i32) (param $ow i32)
+    (local $ch i32) (local $ki i32) (local $kj i32) (local $i i32) (local $y i32)
+    (local $j0 i32) (local $j1 i32) (local $row i32) (local $src i32) (local $dst i32)
+    (local.set $row (local.get $cols))
+    (local.set $ch (i32.const 0))
+    (block $cdone (loop $cloop
+      (br_if $cdone (i32.ge_u (local.get $ch) (local.get $c)))
+      (local.set $ki (i32.const 0))
+      (block $kidone (loop $kiloop
+        (br_if $kidone (i32.ge_u (local.get $ki) (local.get $kh)))
+        (local.set $kj (i32.const 0))
+        (block $kjdone (loop $kjloop
+          (br_if $kjdone (i32.ge_u (local.get $kj) (local.get $kw)))
+          (local.set $j0 (call $firstInside (local.get $kj) (local.get $sw) (local.get $pw) (local.get $ow)))
+          (local.set $j1 (call $endInside (local.get $kj) (local.get $sw) (local.get $pw) (local.get $w) (local.get $ow) (local.get $j0)))
+          (local.set $src (local.get $row))
+          (local.set $i (i32.const 0))
+          (block $idone (loop $iloop
+            (br_if $idone (i32.ge_u (local.get $i) (local.get $oh)))
+            (local.set $y (i32.add (i32.sub (i32.mul (local.get $i) (local.get $sh)) (local.get $ph)) (local.get $ki)))
+            (if (i32.and (i32.ge_s (local.get $y) (i32.const 0)) (i32.lt_s (local.get $y) (local.get $h)))
+              (then
+                (local.set $dst (i32.add (local.get $x) (i32.shl
+                  (i32.add (i32.mul (i32.add (i32.mul (local.get $ch) (local.get $h)) (local.get $y)) (local.get $w))
+                           (i32.sub (local.get $kj) (local.get $pw))) (i32.const 2))))
+                (call $scatterAdd
+                  (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $j0) (local.get $sw)) (i32.const 2)))
+                  (i32.add (local.get $src) (i32.shl (local.get $j0) (i32.const 2)))
+                  (i32.sub (local.get $j1) (local.get $j0)) (local.get $sw))))
+            (local.set $src (i32.add (local.get $src) (i32.shl (local.get $ow) (i32.const 2))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $iloop)))
+          (local.set $row (i32.add (local.get $row) (i32.shl (local.get $ld) (i32.const 2))))
+          (local.set $kj (i32.add (local.get $kj) (i32.const 1)))
+          (br $kjloop)))
+        (local.set $ki (i32.add (local.get $ki) (i32.const 1)))
+        (br $kiloop)))
+      (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
+      (br $cloop))))
+
+  ;; First output column whose input column j·sw − pw + kj is ≥ 0, at most ow.
+  (func $firstInside (param $kj i32) (param $sw i32) (param $pw i32) (param $ow i32) (result i32)
+    (local $need i32) (local $j i32)
+    (local.set $need (i32.sub (local.get $pw) (local.get $kj)))
+    (if (i32.le_s (local.get $need) (i32.const 0)) (then (return (i32.const 0))))
+    (local.set $j (i32.div_u (i32.add (local.get $need) (i32.sub (local.get $sw) (i32.const 1))) (local.get $sw)))
+    (if (result i32) (i32.gt_u (local.get $j) (local.get $ow)) (then (local.get $ow)) (else (local.get $j))))
+
+  ;; One past the last output column whose input column is < w, at least $j0.
+  (func $endInside (param $kj i32) (param $sw i32) (param $pw i32) (param $w i32) (param $ow i32) (param $j0 i32) (result i32)
+    (local $lim i32) (local $j i32)
+    (local.set $lim (i32.add (i32.sub (local.get $w) (i32.const 1)) (i32.sub (local.get $pw) (local.get $kj))))
+    (if (i32.lt_s (local.get $lim) (i32.const 0)) (then (return (local.get $j0))))
+    (local.set $j (i32.add (i32.div_u (local.get $lim) (local.get $sw)) (i32.const 1)))
+    (if (i32.gt_u (local.get $j) (local.get $ow)) (then (local.set $j (local.get $ow))))
+    (if (result i32) (i32.lt_u (local.get $j) (local.get $j0)) (then (local.get $j0)) (else (local.get $j))))
+
+  (func $zero (param $dst i32) (param $n i32)
+    (block $done (loop $loop
+      (br_if $done (i32.lt_s (local.get $n) (i32.const 4)))
+      (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+      (br $loop)))
+    (block $done1 (loop $loop1
+      (br_if $done1 (i32.le_s (local.get $n) (i32.const 0)))
+      (f32.store (local.get $dst) (f32.const 0))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $loop1))))
+
+  ;; dst[j] = src[j·stride] for j < n.
+  (func $gather (param $dst i32) (param $src i32) (param $n i32) (param $stride i32)
+    (if (i32.eq (local.get $stride) (i32.const 1)) (then
+      (block $done (loop $loop
+        (br_if $done (i32.lt_s (local.get $n) (i32.const 4)))
+        (v128.store (local.get $dst) (v128.load (local.get $src)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $loop)))))
+    (local.set $stride (i32.shl (local.get $stride) (i32.const 2)))
+    (block $done1 (loop $loop1
+      (br_if $done1 (i32.le_s (local.get $n) (i32.const 0)))
+      (f32.store (local.get $dst) (f32.load (local.get $src)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+      (local.set $src (i32.add (local.get $src) (local.get $stride)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $loop1))))
+
+  ;; dst[j·stride] += src[j] for j < n.
+  (func $scatterAdd (param $dst i32) (param $src i32) (param $n i32) (param $stride i32)
+    (if (i32.eq (local.get $stride) (i32.const 1)) (then
+      (block $done (loop $loop
+        (br_if $done (i32.lt_s (local.get $n) (i32.const 4)))
+        (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $loop)))))
+    (local.set $stride (i32.shl (local.get $stride) (i32.const 2)))
+    (block $done1 (loop $loop1
+      (br_if $done1 (i32.le_s (local.get $n) (i32.const 0)))
+      (f32.store (local.get $dst) (f32.add (f32.load (local.get $dst)) (f32.load (local.get $src))))
+      (local.set $dst (i32.add (local.get $dst) (local.get $stride)))
+      (local.set $src (i32.add (local.get $src) (i32.const 4)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $loop1))))
+)

@@ -29,6 +29,9 @@ export interface KernelExports {
     jp1: number,
   ): void;
   pack(src: number, rows: number, k: number, rs: number, cs: number, w: number, dst: number): void;
+  /** im2col / col2im of one image; the geometry as in `kernels/conv.ts`, addresses in bytes. */
+  im2col(x: number, cols: number, ld: number, ...geometry: number[]): void;
+  col2im(x: number, cols: number, ld: number, ...geometry: number[]): void;
 }
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
