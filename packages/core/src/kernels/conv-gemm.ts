@@ -89,7 +89,10 @@ function batchToRows(
     }
 }
 
-/** The `[R, N·P]` matrix at `at` in `src`, rows `ld` apart → `[N, R, P]`. */
+/**
+ * The `[R, N·P]` matrix at `at` in `src`, rows `ld` apart → `[N, R, P]`, adding `bias[r]` to
+ * row `r` when given (a convolution's bias, at no extra pass over the output).
+ */
 function rowsToBatch(
   src: Arr,
   at: number,
@@ -98,11 +101,18 @@ function rowsToBatch(
   batch: number,
   rows: number,
   P: number,
+  bias: Arr | null,
 ): void {
   for (let n = 0; n < batch; n++)
     for (let r = 0; r < rows; r++) {
       const s = at + r * ld + n * P;
-      dst.set(src.subarray(s, s + P), (n * rows + r) * P);
+      const d = (n * rows + r) * P;
+      if (bias === null) {
+        dst.set(src.subarray(s, s + P), d);
+        continue;
+      }
+      const b = bias[r]!;
+      for (let i = 0; i < P; i++) dst[d + i] = src[s + i]! + b;
     }
 }
 
@@ -112,8 +122,16 @@ function im2colBatch(x: Arr, g: ConvGeometry, batch: number, cols: Arr, at: numb
   for (let n = 0; n < batch; n++) im2col(x, n, g, cols, at + n * P, NP);
 }
 
-/** `out[N, O, OH, OW] = conv(x[N, C, H, W], w[O, C, KH, KW])`, as `w · im2col(x)`. */
-export function convForward(x: Arr, w: Arr, out: Arr, batch: number, o: number, g: ConvGeometry): void {
+/** `out[N, O, OH, OW] = conv(x[N, C, H, W], w[O, C, KH, KW]) + bias[O]`, as `w · im2col(x)`. */
+export function convForward(
+  x: Arr,
+  w: Arr,
+  bias: Arr | null,
+  out: Arr,
+  batch: number,
+  o: number,
+  g: ConvGeometry,
+): void {
   const { K, P, NP } = sizes(g, batch);
   const p = wasmProduct(o, NP, K, K * NP, g, batch, x, w, out);
   if (p !== null) {
@@ -122,14 +140,14 @@ export function convForward(x: Arr, w: Arr, out: Arr, batch: number, o: number, 
     unfoldBatch(p, LAYOUT.IM2COL, g, batch, p.images, p.raw, NP);
     packStaged(p, 'b', false);
     runProduct(p);
-    rowsToBatch(p.heap, p.pc / 4, p.ldc, out, batch, o, P);
+    rowsToBatch(p.heap, p.pc / 4, p.ldc, out, batch, o, P, bias);
     return;
   }
   const cols = like(x, K * NP);
   im2colBatch(x, g, batch, cols, 0);
   const c = like(x, o * NP);
   matmul(w, 0, cols, 0, c, 0, o, NP, K, false, false);
-  rowsToBatch(c, 0, NP, out, batch, o, P);
+  rowsToBatch(c, 0, NP, out, batch, o, P, bias);
 }
 
 /** Adds d⟨conv(x, w), dy⟩/dx into `dx` (zeros on entry): `col2im(wᵀ · dy)`. */

@@ -78,32 +78,31 @@ export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): 
     throw new TapegradError('conv2d', `bias must have shape [${o}], got ${fmtShape(bias.shape)}.`);
   }
   const g = geometry('conv2d', x.shape, kh, kw, stride, padding);
-  const y = convForward(x, weight, g);
-  return bias ? y.add(reshape(bias, [1, o, 1, 1])) : y;
+  return convForward(x, weight, bias, g);
 }
 
-function convForward(x: Tensor, weight: Tensor, g: ConvGeometry): Tensor {
+/** The recorded convolution; the bias is added as the output is written, not in a pass of its own. */
+function convForward(x: Tensor, weight: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor {
   return record(
     'conv2d',
-    [x, weight],
-    ([a, w]) => {
+    bias ? [x, weight, bias] : [x, weight],
+    ([a, w, b]) => {
       const n = a!.shape[0]!;
       const o = w!.shape[0]!;
       const out = emptyTensor([n, o, g.oh, g.ow], a!.dtype);
-      kernels.convForward(
-        a!.data as Float64Array,
-        w!.data as Float64Array,
-        out.data as Float64Array,
-        n,
-        o,
-        g,
-      );
+      const data = (t: Tensor) => t.data as Float64Array;
+      kernels.convForward(data(a!), data(w!), b ? data(b) : null, data(out), n, o, g);
       return out;
     },
-    (gy, [a, w], _, needs) => [
-      needs[0] ? convInputGrad(gy, w!, a!.shape, g) : null,
-      needs[1] ? convWeightGrad(a!, gy, w!.shape, g) : null,
-    ],
+    (gy, [a, w], _, needs) => {
+      const grads = [
+        needs[0] ? convInputGrad(gy, w!, a!.shape, g) : null,
+        needs[1] ? convWeightGrad(a!, gy, w!.shape, g) : null,
+      ];
+      // d(conv + bias)/dbias: the output gradient summed over the batch and the pixels.
+      if (bias) grads.push(needs[2] ? gy.sum([0, 2, 3]) : null);
+      return grads;
+    },
   );
 }
 
@@ -125,7 +124,7 @@ function convInputGrad(gy: Tensor, weight: Tensor, xShape: readonly number[], g:
       return dx;
     },
     (c, [dy, w], _, needs) => [
-      needs[0] ? convForward(c, w!, g) : null,
+      needs[0] ? convForward(c, w!, null, g) : null,
       needs[1] ? convWeightGrad(c, dy!, w!.shape, g) : null,
     ],
   );
@@ -150,7 +149,7 @@ function convWeightGrad(x: Tensor, gy: Tensor, wShape: readonly number[], g: Con
     },
     (c, [a, dy], _, needs) => [
       needs[0] ? convInputGrad(dy!, c, a!.shape, g) : null,
-      needs[1] ? convForward(a!, c, g) : null,
+      needs[1] ? convForward(a!, c, null, g) : null,
     ],
   );
 }

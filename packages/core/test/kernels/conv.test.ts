@@ -85,8 +85,15 @@ describe('batched im2col convolution kernels', () => {
           const tol = Ctor === Float32Array ? 1e-5 : 1e-12;
           const [x, w, dy] = [Ctor.from(xs), Ctor.from(ws), Ctor.from(dys)];
           const out = new Ctor(want.length);
-          convForward(x, w, out, batch, o, g);
+          convForward(x, w, null, out, batch, o, g);
           want.forEach((v, i) => expect(Math.abs(out[i]! - v)).toBeLessThan(tol * 10));
+          const bias = Ctor.from(values(o, seed + 3));
+          const plane = g.oh * g.ow;
+          convForward(x, w, bias, out, batch, o, g);
+          want.forEach((v, i) => {
+            const channel = Math.floor(i / plane) % o;
+            expect(Math.abs(out[i]! - (v + bias[channel]!))).toBeLessThan(tol * 10);
+          });
           const dx = new Ctor(x.length);
           convInputGrad(dy, w, dx, batch, o, g);
           const dw = new Ctor(w.length);
@@ -138,7 +145,7 @@ describe('batched im2col convolution kernels', () => {
       const out = new Float32Array(dy.length);
       const dx = new Float32Array(x.length);
       const dw = new Float32Array(w.length);
-      convForward(x, w, out, batch, o, g);
+      convForward(x, w, null, out, batch, o, g);
       convInputGrad(dy, w, dx, batch, o, g);
       convWeightGrad(x, dy, dw, batch, o, g);
       return Buffer.concat([out, dx, dw].map((a) => Buffer.from(a.buffer)));
