@@ -9,7 +9,7 @@ import { type ConvGeometry, maxPool2d as poolKernel } from '../kernels/conv.js';
 import * as kernels from '../kernels/conv-gemm.js';
 import { record } from '../record.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
-import { reshape, scatterAdd } from './shape-core.js';
+import { scatterAdd } from './shape-core.js';
 
 type Pair = number | readonly [number, number];
 
