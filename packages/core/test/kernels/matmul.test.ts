@@ -6,6 +6,15 @@ import { matmul } from '../../src/kernels/matmul.js';
 import { getNumThreads, setNumThreads, taskCounts } from '../../src/kernels/threads/pool.js';
 import { BYTES_BASE64, UNSHARED_BYTES_BASE64 } from '../../src/kernels/wasm/gemm-f32.generated.js';
 
+interface WasmGlobal {
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => { buffer: ArrayBufferLike };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (
+    m: object,
+    imports: object,
+  ) => { exports: { pack(...args: number[]): void; gemm(...args: number[]): void } };
+}
+
 /** The textbook triple loop, in float64. */
 function reference(
   a: ArrayLike<number>,
@@ -121,6 +130,34 @@ describe('matmul kernel', () => {
     } finally {
       setNumThreads(before);
     }
+  });
+
+  it('the unshared build (for pages without SharedArrayBuffer) computes the same bits as the shared one', () => {
+    const [m, n, k] = [9, 17, 300];
+    const { a, b } = operands(m, n, k, 3);
+    // The WebAssembly global, typed here: the tests' lib has no DOM types.
+    const wasm = (globalThis as unknown as { WebAssembly: WasmGlobal }).WebAssembly;
+    const run = (base64: string, shared: boolean) => {
+      const memory = new wasm.Memory({ initial: 4, maximum: 16384, shared });
+      const bytes = Buffer.from(base64, 'base64');
+      const e = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports;
+      const heap = new Float32Array(memory.buffer);
+      const [raw, pa, pb, pc] = [0, 65536, 131072, 196608];
+      heap.set(Float32Array.from(a), raw / 4);
+      e.pack(raw, m, k, k, 1, 4, pa);
+      heap.set(Float32Array.from(b), raw / 4);
+      e.pack(raw, n, k, 1, n, 8, pb);
+      const [mp, np] = [Math.ceil(m / 4), Math.ceil(n / 8)];
+      e.gemm(pa, pb, pc, np * 32, k, 256, 0, mp, 0, np);
+      return Float32Array.from(
+        { length: m * n },
+        (_, i) => heap[pc / 4 + Math.floor(i / n) * np * 8 + (i % n)]!,
+      );
+    };
+    const unshared = run(UNSHARED_BYTES_BASE64, false);
+    expect(Buffer.from(unshared.buffer).equals(Buffer.from(run(BYTES_BASE64, true).buffer))).toBe(true);
+    const want = reference(Float32Array.from(a), Float32Array.from(b), m, n, k, false, false);
+    want.forEach((w, i) => expect(Math.abs(unshared[i]! - w)).toBeLessThan(1e-4));
   });
 
   it('the committed WebAssembly bytes are those assembled from gemm-f32.wat, shared and not', async () => {

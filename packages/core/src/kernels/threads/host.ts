@@ -11,17 +11,19 @@ export interface ThreadHandle {
   terminate(): void;
 }
 
-/** Starts one worker on the kernels' module and shared memory. */
-export type Spawn = (start: WorkerStart) => ThreadHandle;
+/** Starts one worker on the kernels' module and shared memory; `onError` hears if it fails. */
+export type Spawn = (start: WorkerStart, onError: () => void) => ThreadHandle;
 
 interface NodeWorker extends ThreadHandle {
   unref(): void;
+  on(event: 'error', listener: () => void): void;
 }
 interface NodeProcess {
   getBuiltinModule?: (id: string) => unknown;
 }
 interface WebWorker extends ThreadHandle {
   postMessage(message: unknown): void;
+  onerror: (() => void) | null;
 }
 interface HostGlobals {
   process?: NodeProcess;
@@ -59,9 +61,10 @@ function nodeSpawn(): Spawn | null {
     | undefined;
   if (!threads) return null;
   const source = workerSource();
-  return (start) => {
+  return (start, onError) => {
     const w = new threads.Worker(source, { eval: true, workerData: start });
     w.unref(); // idle kernel threads never keep the process alive
+    w.on('error', onError);
     return w;
   };
 }
@@ -71,8 +74,9 @@ function webSpawn(): Spawn | null {
   if (!Worker || !Blob || !URL || g.WorkerGlobalScope === undefined || g.crossOriginIsolated !== true)
     return null;
   const url = URL.createObjectURL(new Blob([workerSource()], { type: 'text/javascript' }));
-  return (start) => {
+  return (start, onError) => {
     const w = new Worker(url);
+    w.onerror = onError;
     w.postMessage(start);
     return w;
   };

@@ -13,6 +13,8 @@ import { claimTasks, LAYOUT, runTask } from './protocol.js';
 const MAX_DEFAULT_THREADS = 8;
 
 let requested: number | undefined;
+/** Set when a worker failed to start or crashed: kernels then stay on the calling thread. */
+let failed = false;
 /** Tasks run since the counters were last zeroed, and how many of them the calling thread ran (for tests). */
 export const taskCounts = { tasks: 0, byCaller: 0 };
 let workers: ThreadHandle[] = [];
@@ -20,7 +22,7 @@ let ctl: Int32Array | null = null;
 
 /** Whether kernels can run on several threads here: a shared memory and a way to start workers. */
 function available(rt: Runtime | null): boolean {
-  return rt?.shared === true && hostSpawn() !== null;
+  return !failed && rt?.shared === true && hostSpawn() !== null;
 }
 
 /**
@@ -90,7 +92,11 @@ function ensureWorkers(rt: Runtime): Int32Array | null {
   if (want <= 0) return null;
   if (ctl === null) ctl = new Int32Array(rt.memory.buffer, 0, CONTROL_BYTES / 4);
   const spawn = hostSpawn()!;
-  while (workers.length < want) workers.push(spawn({ module: rt.module, memory: rt.memory }));
+  const onError = () => {
+    failed = true;
+    stopWorkers();
+  };
+  while (workers.length < want) workers.push(spawn({ module: rt.module, memory: rt.memory }, onError));
   return ctl;
 }
 
