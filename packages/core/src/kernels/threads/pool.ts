@@ -31,8 +31,8 @@ function available(rt: Runtime | null): boolean {
  * the number: every output element is summed in the same order whichever thread computes it.
  *
  * Where threads are unavailable (no `SharedArrayBuffer`, a page that is not cross-origin
- * isolated, a browser's main thread, Node older than 20.16) the setting is kept but kernels run
- * on one thread.
+ * isolated, a browser's main thread, Node older than 20.16, or after a worker failed to start)
+ * the setting is kept but kernels run on one thread.
  *
  * @param n - an integer ≥ 1.
  * @throws TapegradError if `n` is not a positive integer.
