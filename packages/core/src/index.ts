@@ -65,6 +65,7 @@ export {
   explainGradientPaths,
   type GradientExplanation,
 } from './inspect/explain.js';
+export { getNumThreads, setNumThreads } from './kernels/threads/pool.js';
 export type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
 export type { ConvTranspose2dOptions } from './ops/conv-transpose.js';
 export type { Conv1dOptions } from './ops/conv1d.js';
