@@ -4,6 +4,14 @@
  * @module @tapegrad/core
  */
 
+export type { GeluOptions, SoftplusOptions } from './activation-options.js';
+export {
+  optionalTensor,
+  requireFinite,
+  requireInteger,
+  requireTensor,
+  requireTensorList,
+} from './args.js';
 export { BYTES_PER_ELEMENT, type ByteDType, tensorFromBytes, tensorToBytes } from './bytes.js';
 export {
   assertGradcheck,
@@ -73,8 +81,10 @@ export { einsum } from './ops/einsum.js';
 export { erf, where } from './ops/elementwise.js';
 export { linear } from './ops/matmul.js';
 export type { AvgPool2dOptions } from './ops/pool.js';
-export { concat, oneHot, stack } from './ops/shape.js';
+export type { VarianceOptions } from './ops/reduce.js';
+export { concat, type OneHotOptions, oneHot, stack } from './ops/shape.js';
 export type { SortResult } from './ops/sort.js';
+export { checkOptions, type OptionKeys } from './options.js';
 export { Generator, getDefaultGenerator, manualSeed } from './random.js';
 export { markComposite } from './record.js';
 export { Scalar, type ScalarOptions, type ScalarTapeStats, scalar, scalarTapeStats } from './scalar.js';

@@ -1,3 +1,4 @@
+import { requireOperand, requireTensor } from './args.js';
 import { type DType, promote } from './dtype.js';
 import { describeValue, fmtShape, TapegradError } from './errors.js';
 import { creationSite, isAnomalyEnabled, isGradEnabled } from './grad-mode.js';
@@ -94,7 +95,7 @@ function lift(op: string, operands: readonly (Tensor | number)[]): Tensor[] {
   for (const x of operands) {
     if (x instanceof Tensor) dtype = dtype ? promote(dtype, x.dtype) : x.dtype;
     else if (typeof x === 'number') fractional ||= !Number.isInteger(x);
-    else throw new TapegradError(op, `expected a Tensor or a number, got ${describeValue(x)}.`);
+    else requireOperand(op, '', x);
   }
   let d = dtype ?? 'float32';
   if (d === 'int32' && fractional) d = 'float32';
@@ -114,6 +115,13 @@ export function markComposite(
   inputs: readonly (Tensor | null | undefined)[],
   attrs: OpAttrs = {},
 ): Tensor {
+  requireTensor('markComposite', 'the result', out);
+  if (!Array.isArray(inputs)) {
+    throw new TapegradError(
+      'markComposite',
+      `inputs must be an array of Tensors (or null), got ${describeValue(inputs)}.`,
+    );
+  }
   if (!out.isLeaf) out.composite = { op, inputs: inputs.map((x) => x ?? null), attrs };
   return out;
 }

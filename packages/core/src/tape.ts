@@ -1,5 +1,6 @@
 import { TapegradError } from './errors.js';
 import { isAnomalyEnabled, withGradMode } from './grad-mode.js';
+import type { OptionKeys } from './options.js';
 
 /**
  * A node of the Tensor tape: a leaf (no `backwardFn`) or the result of an op, whose closure maps
@@ -50,6 +51,9 @@ export interface BackwardOptions {
   /** Record the backward pass itself, so the gradients can be differentiated again. */
   createGraph?: boolean;
 }
+
+/** The keys of {@link BackwardOptions}, for `checkOptions`. */
+export const BACKWARD_KEYS: OptionKeys<BackwardOptions> = { retainGraph: true, createGraph: true };
 
 const EMPTY: readonly never[] = [];
 

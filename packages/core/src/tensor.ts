@@ -1,3 +1,4 @@
+import { requireTensor } from './args.js';
 import { recycleAfter } from './buffer-pool.js';
 import { allocate, type DType, type TypedArray } from './dtype.js';
 import { fmtShape, TapegradError } from './errors.js';
@@ -19,8 +20,16 @@ import { cast, expand, reshape } from './ops/shape-core.js';
 import { argsort, type SortResult, sort, topk } from './ops/sort.js';
 import { reverseAxes, t } from './ops/transpose.js';
 import { unbind } from './ops/unbind.js';
+import { checkOptions } from './options.js';
 import { sizeOf } from './shape.js';
-import { type BackwardOptions, type GradientOps, nextSeq, runBackward, type TapeNode } from './tape.js';
+import {
+  BACKWARD_KEYS,
+  type BackwardOptions,
+  type GradientOps,
+  nextSeq,
+  runBackward,
+  type TapeNode,
+} from './tape.js';
 
 type Operand = Tensor | number;
 /** A gradient hook: sees the gradient and may return a replacement of the same shape. */
@@ -478,10 +487,13 @@ export class Tensor implements TapeNode<Tensor> {
    * computes the vector-Jacobian product with `gradient` (same shape), as PyTorch. Gradients
    * accumulate into `.grad` of leaves that require grad.
    */
-  backward(gradient?: Tensor | BackwardOptions, options: BackwardOptions = {}): void {
+  backward(gradient?: Tensor | BackwardOptions, options?: BackwardOptions): void {
     let seed: Tensor | undefined;
     if (gradient instanceof Tensor) seed = gradient;
+    else if (Array.isArray(gradient) || typeof gradient === 'number')
+      requireTensor('backward', 'the gradient', gradient);
     else if (gradient !== undefined) options = gradient;
+    options = checkOptions('backward', options, BACKWARD_KEYS);
     if (!this.requiresGrad) {
       throw new TapegradError(
         'backward',

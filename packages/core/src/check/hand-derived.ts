@@ -3,6 +3,7 @@ import { type NestedNumbers, tensor } from '../creation.js';
 import { gradientsOf } from '../differentiable.js';
 import { describeValue, fmtShape, TapegradError } from '../errors.js';
 import { noGrad, withGradMode } from '../grad-mode.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 import { Scalar, scalar } from '../scalar.js';
 import { Tensor } from '../tensor.js';
 import { fmtErr, fmtNum, fmtTol, table } from './table.js';
@@ -32,6 +33,8 @@ export interface HandDerivedOptions {
   /** Finite-difference step (default 1e-6). */
   eps?: number;
 }
+
+const HAND_DERIVED_KEYS: OptionKeys<HandDerivedOptions> = { atol: true, rtol: true, eps: true };
 
 /** One gradient element: what the paper says, what autodiff says, what finite differences say. */
 export interface HandDerivedRow {
@@ -75,6 +78,7 @@ export function checkHandDerived<T extends Differentiable[]>(
   options: HandDerivedOptions = {},
 ): HandDerivedReport {
   const fn = 'checkHandDerived';
+  options = checkOptions(fn, options, HAND_DERIVED_KEYS);
   if (typeof f !== 'function') {
     throw new TapegradError(fn, `the first argument must be a function of the inputs, got ${typeof f}.`);
   }

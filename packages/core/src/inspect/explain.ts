@@ -4,6 +4,7 @@
  */
 import { sizeOfValue } from '../check/values.js';
 import { TapegradError } from '../errors.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 import { Scalar } from '../scalar.js';
 import { Tensor } from '../tensor.js';
 import { formatExplanation } from './explain-format.js';
@@ -35,6 +36,8 @@ export interface ExplainOptions {
   /** Significant digits of printed numbers (default 10). */
   digits?: number;
 }
+
+const EXPLAIN_KEYS: OptionKeys<ExplainOptions> = { steps: true, maxPaths: true, digits: true };
 
 /** The structured explanation; `toString()` is the text `explainGradient` returns. */
 export interface GradientExplanation {
@@ -69,17 +72,18 @@ export interface GradientExplanation {
 export function explainGradient(
   output: Scalar | Tensor,
   wrt: Scalar | Tensor,
-  options: ExplainOptions = {},
+  options?: ExplainOptions,
 ): string {
-  return explainGradientPaths(output, wrt, options).toString();
+  return explainGradientPaths(output, wrt, checkOptions('explainGradient', options, EXPLAIN_KEYS)).toString();
 }
 
 /** The structured form of {@link explainGradient}: paths, factors, contributions, sum. */
 export function explainGradientPaths(
   output: Scalar | Tensor,
   wrt: Scalar | Tensor,
-  options: ExplainOptions = {},
+  options?: ExplainOptions,
 ): GradientExplanation {
+  options = checkOptions('explainGradientPaths', options, EXPLAIN_KEYS);
   checkArguments(output, wrt);
   const maxPaths = options.maxPaths ?? 50;
   const digits = options.digits ?? 10;

@@ -5,6 +5,7 @@ import { TapegradError } from '../errors.js';
 import { divideBy } from '../kernels/inplace.js';
 import { argReduceAxis, type ReduceOp, reduceAxis } from '../kernels/reduce.js';
 import { sumPending } from '../lazy.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 import { markComposite, record } from '../record.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import { emptyTensor, Tensor } from '../tensor.js';
@@ -160,24 +161,28 @@ export function prod(x: Tensor, axis?: Axis, keepdims = false): Tensor {
   );
 }
 
+/** Options of `var` and `std`. */
+export interface VarianceOptions {
+  /** Divide by N − 1 (Bessel's correction, the default, as PyTorch) instead of N. */
+  unbiased?: boolean;
+}
+
+const VARIANCE_KEYS: OptionKeys<VarianceOptions> = { unbiased: true };
+
 /** Variance: Σ(x − mean)² / (N − 1) when `unbiased` (the default, as PyTorch), else / N. */
-export function variance(
-  x: Tensor,
-  axis?: Axis,
-  keepdims = false,
-  options: { unbiased?: boolean } = {},
-): Tensor {
+export function variance(x: Tensor, axis?: Axis, keepdims = false, options?: VarianceOptions): Tensor {
+  const { unbiased = true } = checkOptions('var', options, VARIANCE_KEYS);
   requireFloat('var', x);
   const axes = normalizeAxes('var', axis, x.ndim);
   const n = sizeOf(axes.map((a) => x.shape[a]!));
-  const dof = n - ((options.unbiased ?? true) ? 1 : 0);
+  const dof = n - (unbiased ? 1 : 0);
   const centered = x.sub(mean(x, axes, true));
   return sum(centered.square(), axes, keepdims).div(dof);
 }
 
 /** Standard deviation: √var, unbiased by default. */
-export const std = (x: Tensor, axis?: Axis, keepdims = false, options: { unbiased?: boolean } = {}): Tensor =>
-  variance(requireFloat('std', x), axis, keepdims, options).sqrt();
+export const std = (x: Tensor, axis?: Axis, keepdims = false, options?: VarianceOptions): Tensor =>
+  variance(requireFloat('std', x), axis, keepdims, checkOptions('std', options, VARIANCE_KEYS)).sqrt();
 
 /** log Σ exp(x) over `axis`, shifted by the maximum so it never overflows; d = softmax. */
 export function logsumexp(x: Tensor, axis?: Axis, keepdims = false): Tensor {

@@ -8,7 +8,7 @@ import { fmtShape, TapegradError } from '../errors.js';
 import * as k from '../kernels/indexing.js';
 import { fuse } from '../lazy.js';
 import { record } from '../record.js';
-import { broadcastsTo, checkShape, resolveShape, sameShape, sizeOf } from '../shape.js';
+import { broadcastsTo, checkShape, requireNumberList, resolveShape, sameShape, sizeOf } from '../shape.js';
 import type { OpAttrs } from '../tensor.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
 import { sum } from './reduce.js';
@@ -42,6 +42,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Broadcasts to `shape` (NumPy rules; new leading axes allowed; `-1` keeps a size). */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  requireNumberList('expand', 'the shape', shape);
   const offset = shape.length - x.shape.length;
   if (offset < 0) {
     throw new TapegradError(
