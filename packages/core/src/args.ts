@@ -50,10 +50,14 @@ export function requireTensorList(op: string, name: string, xs: unknown): Tensor
   return xs as Tensor[];
 }
 
-/** Returns `v` if it is an integer ≥ `min`; otherwise throws naming `op`, `name` and the value. */
+/**
+ * Returns `v` if it is an integer ≥ `min` (any integer with `min` −Infinity); otherwise throws
+ * naming `op`, `name` and the value.
+ */
 export function requireInteger(op: string, name: string, v: unknown, min = 0): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new TapegradError(op, `${name} must be an integer ≥ ${min}, got ${showValue(v)}.`);
+    const bound = min === -Infinity ? '' : ` ≥ ${min}`;
+    throw new TapegradError(op, `${name} must be an integer${bound}, got ${showValue(v)}.`);
   }
   return v;
 }

@@ -73,6 +73,7 @@ export {
   explainGradientPaths,
   type GradientExplanation,
 } from './inspect/explain.js';
+export { crc32 } from './kernels/checksum.js';
 export { getNumThreads, setNumThreads } from './kernels/threads/pool.js';
 export type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
 export type { ConvTranspose2dOptions } from './ops/conv-transpose.js';
