@@ -48,7 +48,8 @@ export function findOptionsSites(): OptionsSite[] {
     if (sym && sym.flags & ts.SymbolFlags.Class) return null;
     if (type.getStringIndexType() || type.getNumberIndexType()) return null;
     const props = checker.getPropertiesOfType(type);
-    if (props.length === 0 || !props.some((p) => p.flags & ts.SymbolFlags.Optional)) return null;
+    const named = /Options$/.test((type.aliasSymbol ?? sym)?.getName() ?? '');
+    if (props.length === 0 || !(named || props.some((p) => p.flags & ts.SymbolFlags.Optional))) return null;
     return props.map((p) => p.getName()).sort();
   };
 
@@ -80,11 +81,18 @@ export function findOptionsSites(): OptionsSite[] {
     if (seenClasses.has(sym)) return;
     seenClasses.add(sym);
     const ctorType = checker.getTypeOfSymbolAtLocation(sym, at);
-    visitSignatures(`${name}.constructor`, ctorType.getConstructSignatures(), at);
+    const ctors = ctorType.getConstructSignatures().filter((sig) => {
+      const decl = sig.getDeclaration();
+      if (decl === undefined) return true;
+      const hidden =
+        ts.getCombinedModifierFlags(decl) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected);
+      return !hidden && !ts.getJSDocTags(decl).some((t) => t.tagName.text === 'internal');
+    });
+    visitSignatures(`${name}.constructor`, ctors, at);
     const instance = checker.getDeclaredTypeOfSymbol(sym);
     for (const prop of checker.getPropertiesOfType(instance)) {
       const decl = prop.valueDeclaration;
-      if (!decl || !(prop.flags & ts.SymbolFlags.Method)) continue;
+      if (!decl || !(prop.flags & ts.SymbolFlags.Method) || prop.getName().startsWith('#')) continue;
       const mods = ts.getCombinedModifierFlags(decl as ts.Declaration);
       if (mods & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
       if (ts.getJSDocTags(decl).some((t) => t.tagName.text === 'internal')) continue;

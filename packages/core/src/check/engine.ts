@@ -35,7 +35,8 @@ export interface GradcheckOptions {
   maxWorst?: number;
 }
 
-const GRADCHECK_KEYS: OptionKeys<GradcheckOptions> = {
+/** The keys of {@link GradcheckOptions}. */
+export const GRADCHECK_KEYS: OptionKeys<GradcheckOptions> = {
   eps: true,
   atol: true,
   rtol: true,

@@ -40,7 +40,12 @@ export interface LoadedStateFile {
   metadata: Record<string, unknown>;
 }
 
-const CONTENT_KEYS: OptionKeys<StateFileContents> = { model: true, optimizer: true, metadata: true };
+/** The keys of {@link StateFileContents}. */
+export const STATE_FILE_KEYS: OptionKeys<StateFileContents> = {
+  model: true,
+  optimizer: true,
+  metadata: true,
+};
 const TAIL_PREFIX = ',"checksum":"crc32:';
 const TAIL_LENGTH = TAIL_PREFIX.length + 8 + 2; // 8 hex digits, then `"}`
 const encoder = new TextEncoder();
@@ -55,7 +60,7 @@ const encoder = new TextEncoder();
  */
 export function encodeStateFile(contents: StateFileContents): Uint8Array {
   const op = 'encodeStateFile';
-  const { model, optimizer, metadata } = checkOptions(op, contents, CONTENT_KEYS);
+  const { model, optimizer, metadata } = checkOptions(op, contents, STATE_FILE_KEYS);
   const body: Record<string, unknown> = { format: STATE_FILE_FORMAT, version: STATE_FILE_VERSION };
   if (metadata !== undefined) body.metadata = metadata;
   if (model !== undefined) body.model = modelJSON(op, model);

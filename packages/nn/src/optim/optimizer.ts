@@ -106,7 +106,7 @@ export abstract class Optimizer<O extends { lr: number }, S extends OptimizerSta
 
   /** Adds a group of parameters with optional option overrides (e.g. a smaller lr for a backbone). */
   addParamGroup(group: { params: Iterable<Tensor> } & Partial<O>): void {
-    const where = `${this.name} parameter group ${this.paramGroups.length}`;
+    const where = `${this.name}.addParamGroup (group ${this.paramGroups.length})`;
     checkOptions(where, group, { ...this.optionKeys, params: true } as OptionKeys<typeof group>);
     const params =
       group.params instanceof Tensor ? [group.params] : paramList(where, group.params as ParamsInput<O>);
@@ -237,7 +237,7 @@ function paramList(where: string, params: unknown): unknown[] {
   if (isModule(params)) {
     throw new TapegradError(
       where,
-      `expected parameters, got the module ${params.constructor.name}; pass its parameters: new ${where.split(' ')[0]}(model.parameters(), { lr }).`,
+      `expected parameters, got the module ${params.constructor.name}; pass its parameters: new ${where.split(/[ .]/)[0]}(model.parameters(), { lr }).`,
     );
   }
   if (params instanceof Tensor) return [params];

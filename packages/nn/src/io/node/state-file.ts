@@ -1,11 +1,12 @@
 /** State files on disk: written atomically and durably, read with every check of `decodeStateFile`. */
 import { readFileSync } from 'node:fs';
-import { TapegradError } from '@tapegrad/core';
+import { checkOptions, TapegradError } from '@tapegrad/core';
 import { requireFile, withFileErrors, writeFileAtomic } from '../../data/node/files.js';
 import {
   decodeStateFile,
   encodeStateFile,
   type LoadedStateFile,
+  STATE_FILE_KEYS,
   type StateFileContents,
 } from '../state-file.js';
 
@@ -21,7 +22,7 @@ import {
  * ```
  */
 export function saveStateFile(path: string, contents: StateFileContents): void {
-  writeFileAtomic(path, encodeStateFile(contents));
+  writeFileAtomic(path, encodeStateFile(checkOptions('saveStateFile', contents, STATE_FILE_KEYS)));
 }
 
 /**
