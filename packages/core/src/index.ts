@@ -4,6 +4,8 @@
  * @module @tapegrad/core
  */
 
+import './ops/all.js';
+
 export { BYTES_PER_ELEMENT, type ByteDType, tensorFromBytes, tensorToBytes } from './bytes.js';
 export {
   assertGradcheck,

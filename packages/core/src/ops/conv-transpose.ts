@@ -5,6 +5,7 @@
 import { fmtShape, TapegradError } from '../errors.js';
 import type { ConvGeometry } from '../kernels/conv.js';
 import type { Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { convInputGrad, pair } from './conv.js';
 import { reshape } from './shape-core.js';
 
@@ -65,3 +66,5 @@ export function convTranspose2d(x: Tensor, weight: Tensor, options: ConvTranspos
   const y = convInputGrad(x, weight, [n, cout, oh, ow], g, OP);
   return bias ? y.add(reshape(bias, [1, cout, 1, 1])) : y;
 }
+
+provideOps({ convTranspose2d });

@@ -9,6 +9,7 @@ import { type ConvGeometry, maxPool2d as poolKernel } from '../kernels/conv.js';
 import * as kernels from '../kernels/conv-gemm.js';
 import { record } from '../record.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { scatterAdd } from './shape-core.js';
 
 /** A size given once for both spatial axes, or as `[h, w]`. */
@@ -195,3 +196,5 @@ export function maxPool2d(x: Tensor, options: MaxPool2dOptions): Tensor {
     { kernelSize: [kh, kw], stride: [g.sh, g.sw], padding },
   );
 }
+
+provideOps({ conv2d, maxPool2d });

@@ -1,6 +1,7 @@
 /** 1-D convolution over `[N, C, L]` (or unbatched `[C, L]`), run as a conv2d of height 1. */
 import { fmtShape, TapegradError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { conv2d } from './conv.js';
 import { reshape } from './shape-core.js';
 
@@ -51,3 +52,5 @@ export function conv1d(x: Tensor, weight: Tensor, options: Conv1dOptions = {}): 
   const out = reshape(y, [n, o, y.shape[3]!]);
   return x.ndim === 3 ? out : reshape(out, [o, y.shape[3]!]);
 }
+
+provideOps({ conv1d });

@@ -14,6 +14,7 @@ import {
 } from '../kernels/pool.js';
 import { record } from '../record.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { geometry, type Pair, pair } from './conv.js';
 import { requireFloat } from './elementwise.js';
 
@@ -136,3 +137,5 @@ export function adaptiveAvgPool2d(
   };
   return pool('adaptiveAvgPool2d', x, win, { outputSize: size });
 }
+
+provideOps({ adaptiveAvgPool2d, avgPool2d });

@@ -6,6 +6,7 @@ import * as k from '../kernels/indexing.js';
 import { record } from '../record.js';
 import { normalizeAxes, normalizeAxis, sizeOf, stridesOf } from '../shape.js';
 import { emptyTensor, Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { reshape, scatterAdd, take } from './shape-core.js';
 
 /** Output axis `i` is input axis `axes[i]`. */
@@ -287,3 +288,5 @@ export function oneHot(
   }
   return out;
 }
+
+provideOps({ clone, flatten, gather, indexSelect, permute, select, slice, squeeze, transpose, unsqueeze });
