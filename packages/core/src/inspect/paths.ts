@@ -6,6 +6,7 @@
  */
 import { sizeOfValue } from '../check/values.js';
 import type { Differentiable } from '../differentiable.js';
+import type { Formula } from '../math/formula.js';
 import type { Cotangent, GraphView } from './view.js';
 
 /** One local factor ∂of/∂wrt along a path: a number when both ends hold one element. */
@@ -18,6 +19,8 @@ export interface ExplainedFactor {
   shapes: [number[], number[]];
   /** The ops this factor goes through (more than one when unlabeled ops were folded in). */
   ops: string[];
+  /** With `symbolic: true` (Scalar graphs): the factor as a formula in the labels. */
+  formula?: Formula;
 }
 
 /** One path from the output to `wrt`. */
@@ -27,6 +30,8 @@ export interface ExplainedPath {
   factors: ExplainedFactor[];
   /** This path's contribution to the gradient (flat, `wrt`'s shape): the product of its factors. */
   contribution: Float64Array;
+  /** With `symbolic: true` (Scalar graphs): the product of the factors' formulas, simplified. */
+  formula?: Formula;
 }
 
 /** A collapsed edge: from a stop to the next stop on the way to the input. */
