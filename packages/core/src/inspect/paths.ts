@@ -64,9 +64,16 @@ export function nodesOnPaths(view: GraphView, wrt: Differentiable): Set<number> 
 /**
  * A reverse pass from `start` with cotangent `g` through on-path nodes, not crossing stops: the
  * cotangents arriving at each stop, the region passed through (newest first), and the final
- * cotangent of every node in it.
+ * cotangent of every node in it. `pull` replaces the view's own (to see what a changed local
+ * derivative would give).
  */
-export function propagate(ctx: PathContext, start: Differentiable, g: Cotangent, stopAtStops = true) {
+export function propagate(
+  ctx: PathContext,
+  start: Differentiable,
+  g: Cotangent,
+  stopAtStops = true,
+  pull: GraphView['pull'] = ctx.view.pull,
+) {
   const { view, onPath, stops } = ctx;
   const barrier = (n: Differentiable) =>
     n.seq !== start.seq && (stopAtStops ? stops.has(n.seq) : n.seq === ctx.wrt.seq);
@@ -94,7 +101,7 @@ export function propagate(ctx: PathContext, start: Differentiable, g: Cotangent,
       arrived.set(n.seq, gn);
       continue;
     }
-    for (const [p, pg] of view.pull(n, gn)) {
+    for (const [p, pg] of pull(n, gn)) {
       if (!onPath.has(p.seq)) continue;
       const prev = pending.get(p.seq);
       pending.set(p.seq, prev === undefined ? pg : view.add(prev, pg));
