@@ -19,7 +19,13 @@ export {
   type HandDerivedOptions,
   type HandDerivedReport,
   type HandDerivedRow,
+  type HandDiagnosis,
   type HandGradient,
+  type HandGradients,
+  type HandMistake,
+  type HandResult,
+  type HandValues,
+  type HandWorst,
 } from './check/hand-derived.js';
 export {
   arange,
@@ -62,8 +68,21 @@ export {
   type ExplainOptions,
   explainGradient,
   explainGradientPaths,
+  type FormulaDefinition,
   type GradientExplanation,
 } from './inspect/explain.js';
+export { type FormulaFormatOptions, formatFormula } from './inspect/formula-format.js';
+export type { ReportFormat } from './inspect/markup.js';
+export {
+  type BackpropWorksheet,
+  backpropWorksheet,
+  type WorksheetGradient,
+  type WorksheetOptions,
+  type WorksheetTerm,
+  type WorksheetUpdate,
+  type WorksheetValue,
+} from './inspect/worksheet.js';
+export { evaluateFormula, type Formula } from './math/formula.js';
 export type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
 export { erf, where } from './ops/elementwise.js';
 export { linear } from './ops/matmul.js';

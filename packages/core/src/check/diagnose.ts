@@ -9,7 +9,7 @@ import { doubledOrMissingPath, wrongValue } from './diagnose-graph.js';
 import { type DiagnosisCase, type HandDiagnosis, type HandMistake, say, sayAll } from './diagnosis.js';
 import type { PointResult } from './hand-point.js';
 import type { Prepared } from './hand-prepare.js';
-import { fmtErr, fmtNum } from './table.js';
+import { fmtErr } from './table.js';
 
 export type { HandDiagnosis, HandMistake };
 

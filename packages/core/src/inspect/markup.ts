@@ -125,6 +125,7 @@ const LATEX_TEXT: Record<string, string> = {
   '<': '$<$',
   '>': '$>$',
   '→': '$\\to$',
+  '←': '$\\leftarrow$',
   '−': '-',
   '·': '$\\cdot$',
   '×': '$\\times$',

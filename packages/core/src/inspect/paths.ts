@@ -115,6 +115,7 @@ export function collapse(ctx: PathContext): Map<number, Edge[]> {
   const { view } = ctx;
   const edges = new Map<number, Edge[]>();
   for (const s of view.nodes) {
+    // From `wrt` no path leads on (its inputs cannot reach it): nothing to collapse.
     if (!ctx.stops.has(s.seq) || s.seq === ctx.wrt.seq) continue;
     const { arrived, region } = propagate(ctx, s, view.ones(s));
     const list: Edge[] = [];

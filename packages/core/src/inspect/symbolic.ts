@@ -100,8 +100,7 @@ export const MAX_SYMBOLIC_NODES = 2000;
 
 /**
  * Sets `factor.formula` on every collapsed edge, `formula` on every path, and returns the
- * gradient's formula (the sum over paths of their products). Each factor is a symbolic reverse
- * pass from its stop through the unlabeled ops it folds, so several routes between two stops add.
+ * gradient's formula (the sum over paths of their products).
  */
 export function attachFormulas(
   ctx: PathContext,
@@ -109,6 +108,20 @@ export function attachFormulas(
   paths: readonly ExplainedPath[],
   formulas: ScalarFormulas,
 ): Formula {
+  formulasOnEdges(ctx, edges, formulas);
+  for (const p of paths) p.formula = productOf(p.factors.map((f) => f.formula ?? constant(Number.NaN)));
+  return sumOf(paths.map((p) => p.formula!));
+}
+
+/**
+ * Sets `factor.formula` on every collapsed edge: a symbolic reverse pass from its stop through
+ * the unlabeled ops it folds, so several routes between two stops add up.
+ */
+export function formulasOnEdges(
+  ctx: PathContext,
+  edges: ReadonlyMap<number, Edge[]>,
+  formulas: ScalarFormulas,
+): void {
   if (ctx.view.nodes.length > MAX_SYMBOLIC_NODES) {
     throw new TapegradError(
       'explainGradient',
@@ -121,8 +134,6 @@ export function attachFormulas(
     const arrived = arrivals(ctx, formulas, s as Scalar);
     for (const e of out) e.factor.formula = arrived.get(e.to.seq) ?? constant(0);
   }
-  for (const p of paths) p.formula = productOf(p.factors.map((f) => f.formula ?? constant(Number.NaN)));
-  return sumOf(paths.map((p) => p.formula!));
 }
 
 /** The symbolic cotangents arriving at the stops below `s`, starting from 1 at `s`. */
