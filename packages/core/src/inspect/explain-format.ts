@@ -41,18 +41,28 @@ export function formatExplanation(e: Explanation, o: ExplanationStyle): string {
   return paragraphs(lines, m).join('\n');
 }
 
-/** LaTeX needs blank lines between paragraphs and \noindent to read as a report. */
+/** Markdown and LaTeX need blank lines between paragraphs (not inside tables or display math). */
 function paragraphs(lines: string[], m: Markup): string[] {
   if (m.format === 'text') return lines;
-  return lines.flatMap((l) => (l === '' || l.startsWith('|') || l.startsWith('\\') ? [l] : [l, '']));
+  let inMath = false;
+  return lines.flatMap((l) => {
+    if (l === '\\[') inMath = true;
+    if (l === '\\]') inMath = false;
+    return inMath || l === '' || l.startsWith('|') || l.startsWith('\\') ? [l] : [l, ''];
+  });
 }
 
-/** A flat value: a number, or a tensor's shape, norm and (when small) its elements. */
-function valueText(a: Float64Array, shape: readonly number[], m: Markup): string {
-  if (a.length === 1) return m.inline(m.number(a[0]!));
+/**
+ * A flat value: a number, or a tensor's shape, norm and (when small) its elements; written for
+ * running text, or for a LaTeX equation when `inMath`.
+ */
+function valueText(a: Float64Array, shape: readonly number[], m: Markup, inMath = false): string {
+  if (a.length === 1) return inMath ? m.number(a[0]!) : m.inline(m.number(a[0]!));
   const norm = Math.sqrt(a.reduce((s, v) => s + v * v, 0));
   const values = a.length <= 6 ? ` [${Array.from(a, (v) => m.number(v)).join(', ')}]` : '';
-  return m.words(`shape ${fmtShape(shape)}, norm `) + m.inline(`${m.number(norm)}${values}`);
+  const words = m.words(`shape ${fmtShape(shape)}, norm `);
+  if (inMath && m.format === 'latex') return `\\text{${words}}${m.number(norm)}${values}`;
+  return words + m.inline(`${m.number(norm)}${values}`);
 }
 
 function summaryLines(e: Explanation, o: ExplanationStyle, m: Markup): string[] {
@@ -112,7 +122,7 @@ function factorLines(p: ExplainedPath, shape: readonly number[], o: ExplanationS
   const productName = single ? 'product' : 'contribution';
   const idx = shownFactors(p.factors.length);
   const gap = `… ${p.factors.length - 20} more factors`;
-  const product = single ? m.number(p.contribution[0]!) : valueText(p.contribution, shape, m);
+  const product = single ? m.number(p.contribution[0]!) : valueText(p.contribution, shape, m, true);
   if (m.format === 'text' && !o.symbolic) return alignedFactors(p, idx, gap, productName, product, m);
   if (m.format === 'markdown') {
     const rows = idx.map((i) => {
