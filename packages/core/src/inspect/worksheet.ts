@@ -4,13 +4,14 @@
  * gradient in backward order as the chain rule through the labelled values it feeds, and one step
  * of gradient descent.
  */
+import type { Differentiable } from '../differentiable.js';
 import { TapegradError } from '../errors.js';
 import { constant, type Formula } from '../math/formula.js';
 import { Scalar } from '../scalar.js';
 import { type ReportFormat, requireFormat } from './markup.js';
 import { collapse, type Edge, nodeNames, type PathContext } from './paths.js';
 import { formulasOnEdges, scalarFormulas } from './symbolic.js';
-import { graphView } from './view.js';
+import { type GraphView, graphView } from './view.js';
 import { formatWorksheet } from './worksheet-format.js';
 
 /** Options of {@link backpropWorksheet}. */
@@ -97,51 +98,50 @@ export function backpropWorksheet(output: Scalar, options: WorksheetOptions = {}
   const format = requireFormat(fn, options.format);
   const lr = options.lr ?? 1;
   const digits = options.digits ?? 10;
-  const view = graphView(fn, output);
+  const { ctx, nodes, params } = worksheetContext(graphView(fn, output), output);
+  const formulas = scalarFormulas((n) => n.label ?? (n.isLeaf && n.requiresGrad ? ctx.name(n) : undefined));
+  const edges = collapse(ctx);
+  formulasOnEdges(ctx, edges, formulas);
+  const backward = backwardPass(ctx, edges, nodes);
+  const gradientOf = new Map(backward.map((g) => [g.name, g.value]));
+  const update = params.map((p) => {
+    const gradient = gradientOf.get(ctx.name(p)) ?? 0;
+    return { name: ctx.name(p), value: p.value, gradient, updated: p.value - lr * gradient };
+  });
+  const autodiff = params.map((p, k) => Math.abs(ctx.view.autodiff(p)[0]! - update[k]!.gradient));
+  const result: Omit<BackpropWorksheet, 'toString'> = {
+    output: ctx.name(output),
+    lr,
+    given: nodes
+      .filter((n) => n.isLeaf && (n.requiresGrad || n.label !== undefined))
+      .map((n) => ({ name: ctx.name(n), formula: undefined, value: n.value })),
+    forward: nodes
+      .filter((n) => !n.isLeaf && (n.label !== undefined || n.seq === output.seq))
+      .map((n) => ({ name: ctx.name(n), formula: formulas.definition(n), value: n.value })),
+    backward,
+    update,
+    autodiffDifference: Math.max(0, ...autodiff),
+  };
+  return { ...result, toString: () => formatWorksheet(result, format, digits) };
+}
+
+/**
+ * The stops of a worksheet — the output, labelled values and parameters — over the whole graph.
+ * Every node is on a path; `wrt` only tells `collapse` whose edges to skip, and a leaf has none.
+ */
+function worksheetContext(view: GraphView, output: Scalar) {
   const nodes = view.nodes as Scalar[];
   const names = nodeNames(nodes);
-  const name = (n: Scalar) => n.label ?? names.get(n.seq) ?? n.op;
+  const name = (n: Differentiable) => n.label ?? names.get(n.seq) ?? n.op;
   const params = nodes.filter((n) => n.isLeaf && n.requiresGrad);
   const stops = new Set(
     nodes
       .filter((n) => n.seq === output.seq || (n.requiresGrad && (n.label !== undefined || n.isLeaf)))
       .map((n) => n.seq),
   );
-  // Every node is on a path; `wrt` only tells collapse whose edges to skip, and a leaf has none.
-  const ctx: PathContext = {
-    view,
-    output: view.canonical(output),
-    wrt: params[0]!,
-    onPath: new Set(nodes.map((n) => n.seq)),
-    stops,
-    name: (n) => name(n as Scalar),
-  };
-  const formulas = scalarFormulas((n) => n.label ?? (n.isLeaf && n.requiresGrad ? name(n) : undefined));
-  const edges = collapse(ctx);
-  formulasOnEdges(ctx, edges, formulas);
-  const backward = backwardPass(ctx, edges, nodes);
-  const gradientOf = new Map(backward.map((g) => [g.name, g.value]));
-  const update = params.map((p) => {
-    const gradient = gradientOf.get(name(p)) ?? 0;
-    return { name: name(p), value: p.value, gradient, updated: p.value - lr * gradient };
-  });
-  let autodiffDifference = 0;
-  for (const [k, p] of params.entries())
-    autodiffDifference = Math.max(autodiffDifference, Math.abs(view.autodiff(p)[0]! - update[k]!.gradient));
-  const result: Omit<BackpropWorksheet, 'toString'> = {
-    output: name(output),
-    lr,
-    given: nodes
-      .filter((n) => n.isLeaf && (n.requiresGrad || n.label !== undefined))
-      .map((n) => ({ name: name(n), formula: undefined, value: n.value })),
-    forward: nodes
-      .filter((n) => !n.isLeaf && (n.label !== undefined || n.seq === output.seq))
-      .map((n) => ({ name: name(n), formula: formulas.definition(n), value: n.value })),
-    backward,
-    update,
-    autodiffDifference,
-  };
-  return { ...result, toString: () => formatWorksheet(result, format, digits) };
+  const onPath = new Set(nodes.map((n) => n.seq));
+  const ctx: PathContext = { view, output: view.canonical(output), wrt: params[0]!, onPath, stops, name };
+  return { ctx, nodes, params };
 }
 
 /**

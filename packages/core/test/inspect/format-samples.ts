@@ -40,7 +40,11 @@ export function reportSamples(format: ReportFormat): Record<string, string> {
     all: explainGradient(net.E_total, net.params.w5, { symbolic: true, steps: 'all', format }),
     numeric: explainGradient(net.E_total, net.params.w1, { format }),
     tensor: explainGradient(y, x, { symbolic: true, format }),
-    printed: checkHandDerived(f, inputs, [-0.018375021, 0.000425237], { atol: 1e-12, rtol: 0, format }).toString(),
+    printed: checkHandDerived(f, inputs, [-0.018375021, 0.000425237], {
+      atol: 1e-12,
+      rtol: 0,
+      format,
+    }).toString(),
     formulas: checkHandDerived(f, inputs, tutorialFormulas, { points: 5, format }).toString(),
     missing: checkHandDerived(f, inputs, missingPath, { points: 5, format }).toString(),
     worksheet: backpropWorksheet(net.E_total, { lr: 0.5, format }).toString(),

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { buildSeedNetwork, FORWARD_NAMES, TUTORIAL_CONFIG } from '../../../examples/src/seed-model.js';
 import {
+  customGrad,
   evaluateFormula,
   explainGradient,
   explainGradientPaths,
   formatFormula,
+  type Scalar,
+  scalar,
   tensor,
 } from '../../src/index.js';
 import { closeRel, seed } from './fixture.js';
@@ -101,5 +104,25 @@ describe('explainGradient({ symbolic: true }) on the seed network', () => {
     const text = explainGradient(y, a, { symbolic: true });
     expect(text).toContain('note: symbolic formulas cover Scalar graphs');
     expect(text).toContain('Jacobian');
+  });
+});
+
+describe('symbolic explanations of other graphs', () => {
+  it('a custom op is a named factor; the same value used twice adds up (x·x → 2·x)', () => {
+    const x = scalar(0.3, { requiresGrad: true, label: 'x' });
+    const twice = customGrad<Scalar>({
+      name: 'twice',
+      forward: (a) => a.mul(2),
+      backward: (g) => [g.mul(2)],
+    });
+    const y = twice(x);
+    y.label = 'y';
+    const z = y.mul(y).add(x.mul(x));
+    z.label = 'z';
+    const e = explainGradientPaths(z, x, { symbolic: true });
+    const texts = e.paths.map((p) => p.factors.map((f) => formatFormula(f.formula!, 'text')));
+    expect(texts).toContainEqual(['2·y', "twice'(x)"]);
+    expect(texts).toContainEqual(['2·x']);
+    expect(closeRel(evaluateFormula(e.formula!), e.autodiff[0]!, 1e-15)).toBe(true);
   });
 });
