@@ -192,8 +192,7 @@ function evaluate(
   const hook = (node: unknown, label: string) => {
     if (input || label !== target.name) return;
     hits++;
-    if (node instanceof Scalar) node.value += delta;
-    else if (node instanceof Tensor) node.data[i] = node.data[i]! + delta;
+    if (node instanceof Scalar || node instanceof Tensor) setElement(node, i, elementOf(node, i) + delta);
   };
   try {
     const out = checkOutput(

@@ -135,3 +135,31 @@ describe('the δ-rule, layer by layer, on a 2-layer Tensor network', () => {
     expect(report.diagnoses[0]).toMatchObject({ target: 'W2', mistake: 'transpose' });
   });
 });
+
+describe('a large labelled intermediate (kept pending by the fused elementwise path)', () => {
+  it('is nudged where it is labelled: finite differences through it match the hand gradient', () => {
+    const n = 600;
+    const x = tensor(
+      Array.from({ length: n }, (_, i) => Math.sin(i)),
+      { ...f64, label: 'x' },
+    );
+    const f = (a: Tensor) => {
+      const h = named(a.mul(a).sin(), 'h');
+      return h.mul(h).sum().mul(0.5);
+    };
+    // ∂/∂h ½Σh² = h, and ∂/∂x = h·cos(x²)·2x.
+    const report = checkHandDerived(
+      f,
+      [x],
+      (v) => ({ h: v.h!, x: v.h!.mul(v.x!.mul(v.x!).cos()).mul(v.x!).mul(2) }),
+      {
+        points: 2,
+      },
+    );
+    expect(report.ok, report.toString()).toBe(true);
+    expect(report.rows.filter((r) => r.input === 'h')).toHaveLength(n);
+    expect(report.rows.every((r) => Math.abs(r.numeric - r.hand) < 1e-7)).toBe(true);
+    const wrong = checkHandDerived(f, [x], (v) => ({ h: v.h!.mul(2) }), { points: 2 });
+    expect(wrong.diagnoses[0]).toMatchObject({ target: 'h', mistake: 'constant-factor' });
+  });
+});
