@@ -163,3 +163,17 @@ describe('a large labelled intermediate (kept pending by the fused elementwise p
     expect(wrong.diagnoses[0]).toMatchObject({ target: 'h', mistake: 'constant-factor' });
   });
 });
+
+describe('mean against sum', () => {
+  it('a hand gradient of the summed loss, for a loss that takes the mean over 4, is named: factor 4', () => {
+    const w = tensor([0.5, -0.2, 0.1, 0.9], { ...f64, label: 'w' });
+    const target = tensor([0.3, 0.3, -0.1, 0.4], { ...f64, label: 'target' });
+    const mse = (a: Tensor) => a.sub(target).pow(2).mean();
+    // d/dw Σ(w − t)² = 2(w − t): right for the sum, 4 × too large for the mean over 4 elements.
+    const report = checkHandDerived(mse, [w], (v) => ({ w: v.w!.sub(v.target!).mul(2) }));
+    expect(report.diagnoses[0]).toMatchObject({ target: 'w', mistake: 'constant-factor' });
+    expect(report.diagnoses[0]!.message).toContain('a sum over 4 where the function takes a mean');
+    const halved = checkHandDerived(mse, [w], (v) => ({ w: v.w!.sub(v.target!).mul(2 / 16) }));
+    expect(halved.diagnoses[0]!.message).toContain('a mean over 4 where the function sums');
+  });
+});
