@@ -30,6 +30,7 @@ describe('docs/symbolic-gradients.md', () => {
     expect(all).toContain(`sum over paths: ∂E_total/∂w1 = `);
     expect(all).toContain(ten(fixture.chain_rule_paths.w1.sum));
     expect(all).toContain('\\frac{\\partial \\mathrm{out}_{\\mathrm{o1}}}{\\partial l_{\\mathrm{o1}}}');
+    expect(all).toContain('\\frac{\\partial E_{\\mathrm{total}}}{\\partial w_{1}} = ');
     for (const mistake of ['constant-factor', 'sign', 'missing-path', 'wrong-value'])
       expect(all).toContain(`→ ${mistake}:`);
     expect(all).toContain("diagnosis for 'l_o1' (rounding)");

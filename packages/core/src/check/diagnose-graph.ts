@@ -109,6 +109,9 @@ const ALGEBRA_UNARY = new Set<string>(['exp', 'log', 'sin', 'cos', 'tanh', 'sigm
 
 type Mode = 'at-output' | 'input-as-output';
 
+/** One-input ops re-evaluated at most (the ones nearest the output): each costs a backward pass per point. */
+const MAX_SLIPS = 200;
+
 /** The node's local derivative as it would be with the slip `mode`. */
 function slipped(n: Differentiable, mode: Mode): Cotangent | undefined {
   const u = unaryOf(n);
@@ -168,9 +171,9 @@ export function wrongValue(c: DiagnosisCase): Found {
   const v0 = views.get(points[0]!)!;
   const target0 = v0.canonical(points[0]!.nodes[c.j]!);
   const onPath = nodesOnPaths(v0, target0);
-  const candidates = v0.nodes.flatMap((n, idx) =>
-    onPath.has(n.seq) && n.seq !== target0.seq && unaryOf(n) ? [idx] : [],
-  );
+  const candidates = v0.nodes
+    .flatMap((n, idx) => (onPath.has(n.seq) && n.seq !== target0.seq && unaryOf(n) ? [idx] : []))
+    .slice(-MAX_SLIPS);
   for (const idx of candidates) {
     for (const mode of ['at-output', 'input-as-output'] as const) {
       const alt = (r: PointResult) => {

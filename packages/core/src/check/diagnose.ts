@@ -62,7 +62,14 @@ function decimals(v: number): number | undefined {
   return m ? (m[1]?.length ?? 0) - Number(m[2] ?? 0) : undefined;
 }
 
-/** Fixed numbers that equal autodiff to every digit printed: rounded (or cut off), not wrong. */
+/** Significant digits of a number as written (`-0.018375021` → 8). */
+const significant = (v: number): number =>
+  String(Math.abs(v)).split('e')[0]!.replace('.', '').replace(/^0+/, '').length;
+
+/**
+ * Fixed numbers that equal autodiff to every digit printed: rounded (or cut off), not wrong. Only
+ * numbers with three or more significant digits: fewer cannot tell rounding from a wrong value.
+ */
 function rounding(c: DiagnosisCase) {
   if (!c.setup.fixedHand) return undefined;
   const r = c.results[0]!;
@@ -71,7 +78,8 @@ function rounding(c: DiagnosisCase) {
   let worst = -1;
   for (let i = 0; i < hand.length; i++) {
     const d = decimals(hand[i]!);
-    if (d === undefined || !(Math.abs(hand[i]! - auto[i]!) < 10 ** -d)) return undefined;
+    const close = d !== undefined && Math.abs(hand[i]! - auto[i]!) < 10 ** -d;
+    if (!close || (hand[i] !== auto[i] && significant(hand[i]!) < 3)) return undefined;
     if (worst < 0 || Math.abs(hand[i]! - auto[i]!) > Math.abs(hand[worst]! - auto[worst]!)) worst = i;
   }
   const h = hand[worst]!;

@@ -151,3 +151,15 @@ describe('hand gradients with respect to labelled intermediates', () => {
     expect(() => checkHandDerived(twice, [w], { p: 1 })).toThrow(TapegradError);
   });
 });
+
+describe('rounding is told from a wrong value', () => {
+  it('a value with too few digits to tell is not called rounded; one printed to 9 decimals is', () => {
+    const w = scalar(0.3, { requiresGrad: true, label: 'w' });
+    const sq = (a: Scalar) => a.mul(a).mul(0.777); // ∂/∂w = 1.554·w = 0.4662
+    const coarse = checkHandDerived(sq, [w], [0.5]);
+    expect(coarse.diagnoses[0]!.mistake).not.toBe('rounding');
+    const rounded = checkHandDerived(sq, [w], [0.466], { atol: 1e-12, rtol: 0 });
+    expect(rounded.diagnoses[0]).toMatchObject({ target: 'w', mistake: 'rounding' });
+    expect(rounded.diagnoses[0]!.message).toContain('to the 3 decimals printed, rounded');
+  });
+});
