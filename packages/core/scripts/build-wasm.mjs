@@ -1,11 +1,14 @@
 // Assembles the WebAssembly kernels (src/kernels/wasm/*.wat) into TypeScript modules holding
 // their bytes, so the published core needs no assembler and no file access at run time.
-// Run after editing a .wat file: pnpm --filter @tapegrad/core build:wasm
+// elementwise-f32.wat is itself generated first (scripts/gen-elementwise-wat.mjs).
+// Run after editing a .wat file or the generator: pnpm --filter @tapegrad/core build:wasm
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
+import { ELEMENTWISE_WAT } from './gen-elementwise-wat.mjs';
 
 const dir = fileURLToPath(new URL('../src/kernels/wasm/', import.meta.url));
+writeFileSync(`${dir}elementwise-f32.wat`, ELEMENTWISE_WAT);
 const wabt = await wabtInit();
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.wat'))) {
   const source = readFileSync(dir + file, 'utf8');

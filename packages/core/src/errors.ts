@@ -1,3 +1,5 @@
+import { copiesNote } from './copies.js';
+
 /**
  * The one error type tapegrad throws for user mistakes. Its message names the op, the offending
  * shapes, dtypes or values, and where it helps, the fix.
@@ -16,7 +18,11 @@ export class TapegradError extends Error {
 /** Formats a shape as `[2,3]` for error messages. */
 export const fmtShape = (shape: readonly number[]): string => `[${shape.join(',')}]`;
 
-/** A short description of an unexpected value's type for error messages (`null`, `an array`, `Tensor`, `string`, …). */
+/**
+ * A short description of an unexpected value's type for error messages (`null`, `an array`,
+ * `Tensor`, `string`, …). An object's class name is given without the underscores a bundler may
+ * prefix (`_Tensor`), followed by a note when several copies of @tapegrad/core are loaded.
+ */
 export const describeValue = (x: unknown): string =>
   x === null
     ? 'null'
@@ -25,7 +31,7 @@ export const describeValue = (x: unknown): string =>
       : Array.isArray(x)
         ? 'an array'
         : typeof x === 'object'
-          ? ((x as object).constructor?.name ?? 'object')
+          ? `${((x as object).constructor?.name ?? 'object').replace(/^_+(?=\w)/, '')}${copiesNote()}`
           : typeof x;
 
 /** A numeric parameter (slope, alpha, beta, bound, …) must be a number that is not NaN; names the op. */

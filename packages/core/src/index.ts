@@ -1,9 +1,10 @@
 /**
  * @tapegrad/core — reverse-mode automatic differentiation: a tape of scalar and tensor ops,
  * functional transforms, and tools to verify gradients.
- * @packageDocumentation
+ * @module @tapegrad/core
  */
 
+export { BYTES_PER_ELEMENT, type ByteDType, tensorFromBytes, tensorToBytes } from './bytes.js';
 export {
   assertGradcheck,
   type GradcheckEntry,
@@ -86,8 +87,16 @@ export { evaluateFormula, type Formula } from './math/formula.js';
 export type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
 export { erf, where } from './ops/elementwise.js';
 export { linear } from './ops/matmul.js';
+export type { AvgPool2dOptions } from './ops/pool.js';
 export { concat, oneHot, stack } from './ops/shape.js';
 export { Generator, getDefaultGenerator, manualSeed } from './random.js';
+export { markComposite } from './record.js';
 export { Scalar, type ScalarOptions, type ScalarTapeStats, scalar, scalarTapeStats } from './scalar.js';
 export type { BackwardOptions, TapeNode } from './tape.js';
-export { type NestedArray, Tensor } from './tensor.js';
+export {
+  type AttrValue,
+  type CompositeOp,
+  type NestedArray,
+  type OpAttrs,
+  Tensor,
+} from './tensor.js';

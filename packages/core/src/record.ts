@@ -4,7 +4,7 @@ import { creationSite, isAnomalyEnabled, isGradEnabled } from './grad-mode.js';
 import { hasNonFinite } from './kernels/unary.js';
 import { cast, sumTo } from './ops/shape-core.js';
 import { broadcastsTo, sameShape } from './shape.js';
-import { Tensor } from './tensor.js';
+import { type OpAttrs, Tensor } from './tensor.js';
 
 /**
  * Maps the gradient of an op's output to the gradients of its inputs, written with tensor ops so
@@ -23,13 +23,15 @@ export type TensorBackward = (
  * dtypes (float64 wins), runs the forward, and — only when recording and some input requires
  * grad — attaches the backward closure. The closure checks that saved inputs were not modified in
  * place, sums each gradient back over broadcast axes to its input's shape, and rejects a gradient
- * of the wrong shape or dtype, naming the op.
+ * of the wrong shape or dtype, naming the op. `attrs`, the op's parameters (axis, stride, …), are
+ * stored on a recorded result for exporters that replay the tape (ONNX).
  */
 export function record(
   op: string,
   operands: readonly (Tensor | number)[],
   forward: (inputs: Tensor[]) => Tensor,
   backward: TensorBackward,
+  attrs?: OpAttrs,
 ): Tensor {
   const inputs = lift(op, operands);
   const out = forward(inputs);
@@ -46,6 +48,7 @@ export function record(
   const needs = inputs.map((x) => x.requiresGrad);
   out.op = op;
   out.parents = inputs;
+  out.attrs = attrs;
   out.requiresGrad = true;
   out.createdAt = creationSite();
   out.backwardFn = (g: Tensor) => {
@@ -98,4 +101,19 @@ function lift(op: string, operands: readonly (Tensor | number)[]): Tensor[] {
   return operands.map((x) =>
     typeof x === 'number' ? Tensor.fromNumber(x, d) : x.dtype === d ? x : cast(x, d),
   );
+}
+
+/**
+ * Marks `out`, computed from other ops, as the result of the composite op `op` with these inputs
+ * and parameters, so an exporter can write it as one node. Only recorded results are marked (a
+ * leaf has no graph to export). Returns `out`.
+ */
+export function markComposite(
+  out: Tensor,
+  op: string,
+  inputs: readonly (Tensor | null | undefined)[],
+  attrs: OpAttrs = {},
+): Tensor {
+  if (!out.isLeaf) out.composite = { op, inputs: inputs.map((x) => x ?? null), attrs };
+  return out;
 }

@@ -10,8 +10,11 @@ export interface TapeNode<G = unknown> {
   readonly seq: number;
   /** The op that produced this node (`'leaf'` for leaves). */
   readonly op: string;
+  /** The inputs this node was computed from. */
   parents: readonly TapeNode<G>[];
+  /** Maps this node's gradient to one gradient (or null) per parent; null for leaves and released nodes. */
   backwardFn: ((grad: G) => readonly (G | null)[]) | null;
+  /** Whether gradients flow to (or through) this node. */
   requiresGrad: boolean;
   /** Keep this (non-leaf) node's gradient in `.grad`, as PyTorch's `retain_grad()`. */
   retainsGrad: boolean;

@@ -10,6 +10,7 @@ import * as ew from './ops/elementwise.js';
 import * as inplace from './ops/inplace.js';
 import { matmul } from './ops/matmul.js';
 import { layerNorm, logSoftmax, softmax } from './ops/nn.js';
+import { type AvgPool2dOptions, adaptiveAvgPool2d, avgPool2d } from './ops/pool.js';
 import * as red from './ops/reduce.js';
 import * as sh from './ops/shape.js';
 import { cast, expand, reshape } from './ops/shape-core.js';
@@ -20,6 +21,25 @@ type Operand = Tensor | number;
 type Axis = number | readonly number[];
 /** Nested arrays of numbers, as returned by `toArray()`. */
 export type NestedArray = number | NestedArray[];
+
+/** One parameter of a recorded op: a number, a flag, a name, a tensor (an index), or a list of them. */
+export type AttrValue = number | string | boolean | null | undefined | Tensor | readonly AttrValue[];
+
+/** The parameters of one recorded op (axis, stride, slope, …), kept for exporters such as ONNX. */
+export type OpAttrs = Readonly<Record<string, AttrValue>>;
+
+/**
+ * An op built from other recorded ops (`linear`, `layerNorm`, …), described as one unit so an
+ * exporter can write it as one node (Gemm, LayerNormalization) instead of its pieces.
+ */
+export interface CompositeOp {
+  /** The composite's name, e.g. `'linear'`. */
+  readonly op: string;
+  /** Its tensor inputs in a fixed order; `null` for an absent optional one (a missing bias). */
+  readonly inputs: readonly (Tensor | null)[];
+  /** Its parameters (eps, axis, …). */
+  readonly attrs: OpAttrs;
+}
 
 /**
  * An n-dimensional array on the tape: a contiguous row-major typed array (`data`), a `shape` and a
@@ -54,6 +74,10 @@ export class Tensor implements TapeNode<Tensor> {
   op = 'leaf';
   /** The op's inputs on the tape (empty for leaves and once the graph is released). */
   parents: readonly Tensor[] = [];
+  /** The recorded op's parameters (axis, stride, …), read by exporters; `undefined` on leaves. */
+  attrs: OpAttrs | undefined;
+  /** Set on the result of a composite op (see {@link CompositeOp}); read by exporters. */
+  composite: CompositeOp | undefined;
   /** Maps this tensor's gradient to its parents' gradients; `null` for leaves. */
   backwardFn: ((g: Tensor) => readonly (Tensor | null)[]) | null = null;
   /** Set by `retainGrad()`: keep this intermediate's gradient in `.grad`. */
@@ -120,6 +144,7 @@ export class Tensor implements TapeNode<Tensor> {
   get version(): number {
     return this.storage.version;
   }
+  /** Set by in-place updates (`version++`); shared with `detach()` views of the same data. */
   set version(value: number) {
     this.storage.version = value;
   }
@@ -337,6 +362,14 @@ export class Tensor implements TapeNode<Tensor> {
   /** 2-D max pooling over NCHW input. */
   maxPool2d(options: MaxPool2dOptions): Tensor {
     return maxPool2d(this, options);
+  }
+  /** 2-D average pooling over NCHW input (padding counts as zeros unless `countIncludePad: false`). */
+  avgPool2d(options: AvgPool2dOptions): Tensor {
+    return avgPool2d(this, options);
+  }
+  /** Average pooling of NCHW input to `outputSize` (`[oh, ow]` or one number), PyTorch's windows. */
+  adaptiveAvgPool2d(outputSize: number | readonly [number | null, number | null]): Tensor {
+    return adaptiveAvgPool2d(this, outputSize);
   }
 
   // --- shape and indexing -------------------------------------------------------------------------

@@ -1,15 +1,28 @@
 /**
  * @tapegrad/nn — modules, layers, losses, optimizers, schedulers and data pipelines on top of
  * @tapegrad/core, with PyTorch's names and semantics.
- * @packageDocumentation
+ * @module @tapegrad/nn
  */
 export { clipGradNorm, clipGradValue } from './clip.js';
 export * from './data/index.js';
 export * from './functional/index.js';
+/** Weight initializers, as `torch.nn.init`: `init.kaimingUniform(w)`, `init.xavierNormal(w)`, … */
 export * as init from './init.js';
+export {
+  fromSafetensors,
+  type Safetensors,
+  type ToSafetensorsOptions,
+  toSafetensors,
+} from './io/safetensors.js';
 export * from './layers/index.js';
 export * from './losses/index.js';
 export { type LoadStateDictResult, Module, type StateDict, stateDictToJSON } from './module.js';
+export {
+  type Exportable,
+  type ExportOnnxOptions,
+  exportOnnx,
+  ONNX_OPS,
+} from './onnx/export.js';
 export * from './optim/index.js';
 export { Parameter, type TensorJSON, tensorFromJSON, tensorToJSON } from './parameter.js';
 export * from './schedulers/index.js';

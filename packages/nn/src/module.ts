@@ -5,6 +5,13 @@ import { fmtShape } from './util.js';
 /** Parameters and buffers by dotted name (`'0.weight'`), as `torch.nn.Module.state_dict()`. */
 export type StateDict = Record<string, Tensor>;
 
+/** A buffer: its state-dict key, its deprecated key (the property name), its tensor. */
+interface BufferEntry {
+  key: string;
+  alias: string;
+  value: Tensor;
+}
+
 /** What `loadStateDict` returns when `strict` is false: the keys it could not match. */
 export interface LoadStateDictResult {
   missingKeys: string[];
@@ -21,7 +28,8 @@ export class Module {
   /** True in training mode (the default); `eval()` clears it recursively. */
   training = true;
   // ES private: invisible to the property scan that registers parameters and children.
-  readonly #buffers = new Set<string>();
+  /** Buffer property name → its key in `stateDict()`. */
+  readonly #buffers = new Map<string, string>();
 
   /** The computation; subclasses override it. */
   forward(..._inputs: Tensor[]): Tensor {
@@ -38,11 +46,13 @@ export class Module {
 
   /**
    * Marks the tensor property `name` as a buffer: saved in `stateDict()` but not a parameter (e.g.
-   * BatchNorm's running statistics). Assigns `value` to it when given.
+   * BatchNorm's running statistics). Assigns `value` to it when given. `options.key` is its name
+   * in `stateDict()` when that differs from the property (PyTorch's `running_mean` for the property
+   * `runningMean`); `loadStateDict` still accepts the property name, as a deprecated alias.
    */
-  registerBuffer(name: string, value?: Tensor): void {
+  registerBuffer(name: string, value?: Tensor, options: { key?: string } = {}): void {
     if (value !== undefined) (this as unknown as Record<string, unknown>)[name] = value;
-    this.#buffers.add(name);
+    this.#buffers.set(name, options.key ?? name);
   }
 
   /** Direct submodules with their property names (array elements as `name.i`), in order. */
@@ -119,15 +129,24 @@ export class Module {
     return this.namedParameters().map(([, p]) => p);
   }
 
-  /** Every registered buffer with its dotted name. */
+  /** Every registered buffer with its dotted state-dict name (`'1.running_mean'`). */
   namedBuffers(): [string, Tensor][] {
-    const out: [string, Tensor][] = [];
-    for (const [prefix, m] of this.namedModules()) {
-      for (const name of m.#buffers) {
-        const value = (m as unknown as Record<string, unknown>)[name];
-        if (value !== null && value !== undefined)
-          out.push([prefix ? `${prefix}.${name}` : name, value as Tensor]);
-      }
+    return this.bufferEntries().map(({ key, value }) => [key, value]);
+  }
+
+  /** Buffers with their state-dict keys and the deprecated keys built from property names. */
+  private bufferEntries(): BufferEntry[] {
+    return this.namedModules().flatMap(([prefix, m]) => m.ownBuffers(prefix));
+  }
+
+  /** This module's own buffers, keys prefixed with `prefix` (its dotted name). */
+  private ownBuffers(prefix: string): BufferEntry[] {
+    const out: BufferEntry[] = [];
+    const dotted = (name: string) => (prefix ? `${prefix}.${name}` : name);
+    for (const [name, key] of this.#buffers) {
+      const value = (this as unknown as Record<string, unknown>)[name];
+      if (value !== null && value !== undefined)
+        out.push({ key: dotted(key), alias: dotted(name), value: value as Tensor });
     }
     return out;
   }
@@ -155,11 +174,20 @@ export class Module {
     return this;
   }
 
-  /** Parameters and buffers by dotted name. The tensors share the module's buffers. */
+  /**
+   * Parameters and buffers by dotted name, in PyTorch's order (each module's parameters, then its
+   * buffers, depth first). The tensors share the module's buffers.
+   */
   stateDict(): StateDict {
     const sd: StateDict = {};
-    for (const [name, p] of this.namedParameters()) sd[name] = p.detach();
-    for (const [name, b] of this.namedBuffers()) sd[name] = b.detach();
+    const params = new Map(this.namedParameters().map(([name, p]) => [p, name]));
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [, p] of m.ownParameters()) {
+        const name = params.get(p);
+        if (name !== undefined && !(name in sd)) sd[name] = p.detach();
+      }
+      for (const { key, value } of m.ownBuffers(prefix)) sd[key] = value.detach();
+    }
     return sd;
   }
 
@@ -167,12 +195,17 @@ export class Module {
    * Copies values from `stateDict` (tensors or {@link TensorJSON}) into this module's parameters and
    * buffers, in place. A key whose shape differs always throws; with `strict` (the default) a
    * missing or unexpected key throws too, naming the keys. Otherwise they are returned.
+   *
+   * Buffers are also found under their property names (`'1.runningMean'` for `'1.running_mean'`),
+   * the keys state dicts had before they took PyTorch's names. **Deprecated:** that fallback will
+   * go; re-save old checkpoints.
    */
   loadStateDict(
     stateDict: Record<string, Tensor | TensorJSON>,
     options: { strict?: boolean } = {},
   ): LoadStateDictResult {
     const { strict = true } = options;
+    stateDict = withCurrentKeys(stateDict, this.bufferEntries());
     const own = new Map<string, Tensor>([...this.namedParameters(), ...this.namedBuffers()]);
     const missingKeys = [...own.keys()].filter((k) => !(k in stateDict));
     const unexpectedKeys = Object.keys(stateDict).filter((k) => !own.has(k));
@@ -219,6 +252,23 @@ export class Module {
     const lines = [...(extra ? extra.split('\n') : []), ...kids.map(([n, m]) => `(${n}): ${m.toString()}`)];
     return `${this.constructor.name}(\n${lines.map((l) => `  ${l.split('\n').join('\n  ')}`).join('\n')}\n)`;
   }
+}
+
+/** `stateDict` with deprecated buffer keys (property names) renamed to the current keys. */
+function withCurrentKeys<T>(
+  stateDict: Record<string, T>,
+  buffers: readonly { key: string; alias: string }[],
+): Record<string, T> {
+  const renames = buffers.filter(
+    ({ key, alias }) => key !== alias && !(key in stateDict) && alias in stateDict,
+  );
+  if (renames.length === 0) return stateDict;
+  const out = { ...stateDict };
+  for (const { key, alias } of renames) {
+    out[key] = out[alias]!;
+    delete out[alias];
+  }
+  return out;
 }
 
 const isTensorJSON = (x: unknown): x is TensorJSON =>

@@ -1,8 +1,8 @@
 /**
  * `@tapegrad/nn/node` — the Node-only part of tapegrad: file access (IDX files, MNIST, atomic
- * writes) and a terminal progress bar. Everything else is in `@tapegrad/nn`, which runs in a
- * browser unchanged.
- * @packageDocumentation
+ * writes, safetensors files) and a terminal progress bar. Everything else is in `@tapegrad/nn`,
+ * which runs in a browser unchanged.
+ * @module @tapegrad/nn/node
  */
 export { readIdxFile, writeFileAtomic } from './data/node/files.js';
 export {
@@ -17,3 +17,4 @@ export {
   type ProgressState,
   type ProgressStream,
 } from './data/node/progress.js';
+export { loadSafetensors, saveSafetensors } from './io/node/safetensors-file.js';

@@ -63,7 +63,9 @@ describe('Module registration', () => {
       'norm.weight',
       'norm.bias',
     ]);
-    expect(Object.keys(net.stateDict())).toContain('norm.runningMean');
+    expect(Object.keys(net.stateDict())).toEqual(
+      expect.arrayContaining(['norm.running_mean', 'norm.running_var', 'norm.num_batches_tracked']),
+    );
     expect(net.parameters().every((p) => p.requiresGrad)).toBe(true);
   });
 

@@ -51,6 +51,7 @@ export interface GradcheckReport {
   problems: string[];
   /** Remarks that do not fail the check (float32 promotion, sampling). */
   notes: string[];
+  /** The report as a short table (at most about 15 lines). */
   toString(): string;
 }
 

@@ -73,7 +73,7 @@ export interface GradientExplanation {
   definitions: FormulaDefinition[];
   /** Remarks (e.g. that a Tensor graph has no symbolic form). */
   notes: string[];
-  /** The explanation in the requested format. */
+  /** The explanation in the requested format: what `explainGradient` returns. */
   toString(): string;
 }
 

@@ -70,6 +70,7 @@ export interface BackpropWorksheet {
   update: WorksheetUpdate[];
   /** Largest |worksheet gradient − backward pass| over the parameters. */
   autodiffDifference: number;
+  /** The worksheet written out in the requested format. */
   toString(): string;
 }
 

@@ -1,43 +1,99 @@
-/** Elementwise binary kernels with NumPy broadcasting, over typed arrays. */
-/** Elementwise binary ops; the `*Grad` ones are fused backward rules taking (gradient, saved value). */
-export type BinaryOp =
-  | 'sigmoidGrad'
-  | 'tanhGrad'
-  | 'reluGrad'
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'pow'
-  | 'maximum'
-  | 'minimum'
-  | 'eq'
-  | 'gt'
-  | 'lt'
-  | 'ge'
-  | 'le';
+/**
+ * Elementwise binary kernels with NumPy broadcasting, over typed arrays. float32 runs the SIMD
+ * WebAssembly kernels; float64, int32 and mixed dtypes run the JavaScript row loops below.
+ */
+import { broadcastPlan, forEachOuter } from './broadcast.js';
+import type { BinaryOp } from './op-names.js';
+import { isSimdBinary } from './wasm/elementwise.js';
+import { binaryF32 } from './wasm/staging.js';
+
+export { broadcastStrides } from './broadcast.js';
+export type { BinaryOp } from './op-names.js';
 
 type Arr = Float32Array | Float64Array | Int32Array;
 
-/**
- * Strides of `shape` inside a broadcast `outShape`: a broadcast (size-1 or missing) axis gets
- * stride 0, so walking the output walks each input without materializing it.
- */
-export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const rank = outShape.length;
-  const strides = new Array<number>(rank).fill(0);
-  let s = 1;
-  for (let i = 1; i <= shape.length; i++) {
-    const d = shape[shape.length - i]!;
-    strides[rank - i] = d === 1 ? 0 : s;
-    s *= d;
-  }
-  return strides;
-}
+/** One op over a row of `n`: `out[o + j] = a[ai + j·sa] OP b[bi + j·sb]`, the strides 0 or 1. */
+type RowLoop = (
+  a: Arr,
+  ai: number,
+  sa: number,
+  b: Arr,
+  bi: number,
+  sb: number,
+  out: Arr,
+  o: number,
+  n: number,
+) => void;
+
+/** The JavaScript row loops by op name. */
+const ROWS: Record<BinaryOp, RowLoop> = {
+  add: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! + b[bi + j * sb]!;
+  },
+  // a = g, b = σ.
+  sigmoidGrad: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let j = 0; j < n; j++) {
+      const s = b[bi + j * sb]!;
+      out[o + j] = a[ai + j * sa]! * s * (1 - s);
+    }
+  },
+  // a = g, b = tanh.
+  tanhGrad: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let j = 0; j < n; j++) {
+      const t = b[bi + j * sb]!;
+      out[o + j] = a[ai + j * sa]! * (1 - t * t);
+    }
+  },
+  // a = g, b = x.
+  reluGrad: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let j = 0; j < n; j++) out[o + j] = b[bi + j * sb]! > 0 ? a[ai + j * sa]! : 0;
+  },
+  sub: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! - b[bi + j * sb]!;
+  },
+  mul: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! * b[bi + j * sb]!;
+  },
+  div: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! / b[bi + j * sb]!;
+  },
+  pow: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! ** b[bi + j * sb]!;
+  },
+  maximum: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let j = 0; j < n; j++) {
+      const x = a[ai + j * sa]!;
+      const y = b[bi + j * sb]!;
+      out[o + j] = x > y ? x : y;
+    }
+  },
+  minimum: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let j = 0; j < n; j++) {
+      const x = a[ai + j * sa]!;
+      const y = b[bi + j * sb]!;
+      out[o + j] = x < y ? x : y;
+    }
+  },
+  eq: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! === b[bi + j * sb]! ? 1 : 0;
+  },
+  gt: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! > b[bi + j * sb]! ? 1 : 0;
+  },
+  lt: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! < b[bi + j * sb]! ? 1 : 0;
+  },
+  ge: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! >= b[bi + j * sb]! ? 1 : 0;
+  },
+  le: (a, ai, sa, b, bi, sb, out, o, n) => {
+    for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! <= b[bi + j * sb]! ? 1 : 0;
+  },
+};
 
 /**
- * `out = a OP b` broadcast to `outShape`. The output is walked row by row (the last axis); each
- * row is one tight loop with the inputs' strides (0 or 1 per operand in the innermost axis).
+ * `out = a OP b` broadcast to `outShape`. The output is walked as rows of the plan (axes merged
+ * where both operands allow); each row is one tight loop with operand strides 0 or 1.
  */
 export function binary(
   op: BinaryOp,
@@ -48,109 +104,27 @@ export function binary(
   out: Arr,
   outShape: readonly number[],
 ): void {
-  const n = out.length;
-  if (n === 0) return;
-  if (a.length === n && b.length === n) return row(op, a, 0, 1, b, 0, 1, out, 0, n);
-  if (b.length === 1 && a.length === n) return row(op, a, 0, 1, b, 0, 0, out, 0, n);
-  if (a.length === 1 && b.length === n) return row(op, a, 0, 0, b, 0, 1, out, 0, n);
-  const rank = outShape.length;
-  const sa = broadcastStrides(aShape, outShape);
-  const sb = broadcastStrides(bShape, outShape);
-  const inner = outShape[rank - 1]!;
-  const rows = n / inner;
-  const counter = new Array<number>(rank).fill(0);
-  let ao = 0;
-  let bo = 0;
-  for (let r = 0; r < rows; r++) {
-    row(op, a, ao, sa[rank - 1]!, b, bo, sb[rank - 1]!, out, r * inner, inner);
-    for (let d = rank - 2; d >= 0; d--) {
-      counter[d]!++;
-      ao += sa[d]!;
-      bo += sb[d]!;
-      if (counter[d]! < outShape[d]!) break;
-      ao -= sa[d]! * outShape[d]!;
-      bo -= sb[d]! * outShape[d]!;
-      counter[d] = 0;
-    }
+  if (out.length === 0) return;
+  const plan = broadcastPlan([aShape, bShape], outShape);
+  if (
+    a instanceof Float32Array &&
+    b instanceof Float32Array &&
+    out instanceof Float32Array &&
+    isSimdBinary(op)
+  ) {
+    if (binaryF32(op, a, b, out, plan)) return;
   }
+  const loop = ROWS[op];
+  const { rows, cols, rowStrides, colStrides } = plan;
+  const [ars, brs] = rowStrides as [number, number];
+  const [acs, bcs] = colStrides as [number, number];
+  forEachOuter(plan, ([ao, bo], oo) => {
+    for (let r = 0; r < rows; r++)
+      loop(a, ao! + r * ars, acs, b, bo! + r * brs, bcs, out, oo + r * cols, cols);
+  });
 }
 
-function row(
-  op: BinaryOp,
-  a: Arr,
-  ai: number,
-  sa: number,
-  b: Arr,
-  bi: number,
-  sb: number,
-  out: Arr,
-  o: number,
-  n: number,
-): void {
-  switch (op) {
-    case 'add':
-      for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! + b[bi + j * sb]!;
-      return;
-    case 'sigmoidGrad': // a = g, b = σ
-      for (let j = 0; j < n; j++) {
-        const s = b[bi + j * sb]!;
-        out[o + j] = a[ai + j * sa]! * s * (1 - s);
-      }
-      return;
-    case 'tanhGrad': // a = g, b = tanh
-      for (let j = 0; j < n; j++) {
-        const t = b[bi + j * sb]!;
-        out[o + j] = a[ai + j * sa]! * (1 - t * t);
-      }
-      return;
-    case 'reluGrad': // a = g, b = x
-      for (let j = 0; j < n; j++) out[o + j] = b[bi + j * sb]! > 0 ? a[ai + j * sa]! : 0;
-      return;
-    case 'sub':
-      for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! - b[bi + j * sb]!;
-      return;
-    case 'mul':
-      for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! * b[bi + j * sb]!;
-      return;
-    case 'div':
-      for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! / b[bi + j * sb]!;
-      return;
-    case 'pow':
-      for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! ** b[bi + j * sb]!;
-      return;
-    case 'maximum':
-      for (let j = 0; j < n; j++) {
-        const x = a[ai + j * sa]!;
-        const y = b[bi + j * sb]!;
-        out[o + j] = x > y ? x : y;
-      }
-      return;
-    case 'minimum':
-      for (let j = 0; j < n; j++) {
-        const x = a[ai + j * sa]!;
-        const y = b[bi + j * sb]!;
-        out[o + j] = x < y ? x : y;
-      }
-      return;
-    case 'eq':
-      for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! === b[bi + j * sb]! ? 1 : 0;
-      return;
-    case 'gt':
-      for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! > b[bi + j * sb]! ? 1 : 0;
-      return;
-    case 'lt':
-      for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! < b[bi + j * sb]! ? 1 : 0;
-      return;
-    case 'ge':
-      for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! >= b[bi + j * sb]! ? 1 : 0;
-      return;
-    case 'le':
-      for (let j = 0; j < n; j++) out[o + j] = a[ai + j * sa]! <= b[bi + j * sb]! ? 1 : 0;
-      return;
-  }
-}
-
-/** `out = cond ? a : b`, all three broadcast to `outShape` (cond nonzero means true). */
+/** `out = cond ? a : b`, all three broadcast to `outShape` (cond nonzero means true), row by row. */
 export function where(
   cond: Arr,
   cShape: readonly number[],
@@ -161,31 +135,25 @@ export function where(
   out: Arr,
   outShape: readonly number[],
 ): void {
-  const rank = outShape.length;
-  const sc = broadcastStrides(cShape, outShape);
-  const sa = broadcastStrides(aShape, outShape);
-  const sb = broadcastStrides(bShape, outShape);
-  const counter = new Array<number>(rank).fill(0);
-  let co = 0;
-  let ao = 0;
-  let bo = 0;
-  for (let i = 0; i < out.length; i++) {
-    out[i] = cond[co] !== 0 ? a[ao]! : b[bo]!;
-    for (let d = rank - 1; d >= 0; d--) {
-      counter[d]!++;
-      co += sc[d]!;
-      ao += sa[d]!;
-      bo += sb[d]!;
-      if (counter[d]! < outShape[d]!) break;
-      co -= sc[d]! * outShape[d]!;
-      ao -= sa[d]! * outShape[d]!;
-      bo -= sb[d]! * outShape[d]!;
-      counter[d] = 0;
+  if (out.length === 0) return;
+  const plan = broadcastPlan([cShape, aShape, bShape], outShape);
+  const { rows, cols } = plan;
+  const [crs, ars, brs] = plan.rowStrides as [number, number, number];
+  const [ccs, acs, bcs] = plan.colStrides as [number, number, number];
+  forEachOuter(plan, ([co, ao, bo], oo) => {
+    for (let r = 0; r < rows; r++) {
+      const c0 = co! + r * crs;
+      const a0 = ao! + r * ars;
+      const b0 = bo! + r * brs;
+      const o = oo + r * cols;
+      for (let j = 0; j < cols; j++)
+        out[o + j] = cond[c0 + j * ccs] !== 0 ? a[a0 + j * acs]! : b[b0 + j * bcs]!;
     }
-  }
+  });
 }
 
-/** `acc[i] += x[i]` in place (gradient accumulation). */
+/** `acc[i] += x[i]` in place (gradient accumulation); both of the same length. */
 export function addInto(acc: Arr, x: Arr): void {
-  for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! + x[i]!;
+  const shape = [acc.length];
+  binary('add', acc, shape, x, shape, acc, shape);
 }

@@ -7,45 +7,17 @@
  * This is the portable evaluator (any float dtype, JavaScript loops); `fused-f32.ts` runs float32
  * programs through the SIMD kernels and falls back here.
  */
-import type { BinaryRule, UnaryRule } from '../math/rules.js';
+
+import { evaluateF32 } from './fused-f32.js';
+import type { CompareOp, FusedProgram, FusedStep, Sink } from './fused-program.js';
 import { binaryRun, unaryRun } from './rules.js';
+
+export type { CompareOp, FusedProgram, FusedStep } from './fused-program.js';
 
 type Arr = Float32Array | Float64Array | Int32Array;
 
-/** A comparison step: 1 where it holds, else 0. */
-export type CompareOp = 'eq' | 'gt' | 'lt' | 'ge' | 'le';
-
-/**
- * One step. Operands are slot numbers: slots `0 … leaves − 1` are the program's inputs, slot
- * `leaves + k` is the result of step k.
- */
-export type FusedStep =
-  | {
-      readonly kind: 'unary';
-      readonly rule: UnaryRule;
-      readonly p: number;
-      readonly q: number;
-      readonly a: number;
-    }
-  | { readonly kind: 'binary'; readonly rule: BinaryRule; readonly a: number; readonly b: number }
-  | { readonly kind: 'compare'; readonly op: CompareOp; readonly a: number; readonly b: number }
-  | { readonly kind: 'where'; readonly cond: number; readonly a: number; readonly b: number }
-  | { readonly kind: 'sign'; readonly a: number }
-  | { readonly kind: 'copy'; readonly a: number };
-
-/** A program: its inputs (each `length` elements, or one element read for every position) and steps. */
-export interface FusedProgram {
-  readonly length: number;
-  readonly float64: boolean;
-  readonly leaves: readonly Arr[];
-  readonly steps: readonly FusedStep[];
-}
-
 /** Elements per block: 16 KB of float64 per register. */
 const BLOCK = 2048;
-
-/** Where the evaluation puts the last step's values. */
-type Sink = { readonly kind: 'write' | 'add'; readonly out: Arr } | { readonly kind: 'sum' };
 
 /** `out[i] = result(i)`, or `out[i] += result(i)` with `accumulate`. */
 export function runFused(program: FusedProgram, out: Arr, accumulate = false): void {
@@ -72,6 +44,8 @@ function registerFile(program: FusedProgram): Arr[] {
 }
 
 function evaluate(program: FusedProgram, sink: Sink): number {
+  const simd = program.float64 ? null : evaluateF32(program, sink);
+  if (simd !== null) return simd;
   const regs = registerFile(program);
   const { leaves, steps, length } = program;
   const slots: Arr[] = [...leaves, ...regs];

@@ -1,46 +1,22 @@
-/** Reductions along one axis of a tensor viewed as `[outer, n, inner]`. */
-export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
+/**
+ * Reductions and softmax along one axis of a tensor viewed as `[outer, n, inner]`. float32 runs
+ * the SIMD WebAssembly kernels; float64 and int32 the JavaScript loops below.
+ */
+import type { ReduceOp } from './op-names.js';
+import { reduceF32, softmaxF32 } from './wasm/staging.js';
+
+export type { ReduceOp } from './op-names.js';
 
 type Arr = Float32Array | Float64Array | Int32Array;
 
-/** `out[o, i] = OP_k x[o, k, i]` for a tensor viewed as `[outer, n, inner]`. */
-export function reduceAxis(op: ReduceOp, x: Arr, outer: number, n: number, inner: number, out: Arr): void {
-  if (op === 'sum') {
-    sumAxis(x, outer, n, inner, out);
-    return;
-  }
-  for (let o = 0; o < outer; o++) {
-    const base = o * n * inner;
-    const ob = o * inner;
-    for (let i = 0; i < inner; i++) out[ob + i] = op === 'prod' ? 1 : op === 'max' ? -Infinity : Infinity;
-    for (let k = 0; k < n; k++) {
-      const row = base + k * inner;
-      switch (op) {
-        case 'prod':
-          for (let i = 0; i < inner; i++) out[ob + i] = out[ob + i]! * x[row + i]!;
-          break;
-        case 'max':
-          for (let i = 0; i < inner; i++) {
-            const v = x[row + i]!;
-            if (v > out[ob + i]! || Number.isNaN(v)) out[ob + i] = v;
-          }
-          break;
-        case 'min':
-          for (let i = 0; i < inner; i++) {
-            const v = x[row + i]!;
-            if (v < out[ob + i]! || Number.isNaN(v)) out[ob + i] = v;
-          }
-          break;
-      }
-    }
-  }
-}
+/** One reduction's loop over `[outer, n, inner]` into `out` (`[outer, inner]`). */
+type ReduceLoop = (x: Arr, outer: number, n: number, inner: number, out: Arr) => void;
 
 /**
  * Sums accumulate in float64 whatever the output dtype: a float32 running sum of millions of
  * terms (a mean over a dataset) drifts by percents once the sum dwarfs each term.
  */
-function sumAxis(x: Arr, outer: number, n: number, inner: number, out: Arr): void {
+function sumLoop(x: Arr, outer: number, n: number, inner: number, out: Arr): void {
   const acc = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
@@ -53,6 +29,44 @@ function sumAxis(x: Arr, outer: number, n: number, inner: number, out: Arr): voi
   }
 }
 
+/** `out[o, i]` starts at `start` and is folded with each `x[o, k, i]` by `fold` (one loop per op). */
+const foldLoop =
+  (start: number, fold: (x: Arr, row: number, out: Arr, ob: number, inner: number) => void): ReduceLoop =>
+  (x, outer, n, inner, out) => {
+    for (let o = 0; o < outer; o++) {
+      const ob = o * inner;
+      out.fill(start, ob, ob + inner);
+      for (let k = 0; k < n; k++) fold(x, (o * n + k) * inner, out, ob, inner);
+    }
+  };
+
+/** The JavaScript reductions by op name; max and min propagate NaN. */
+const LOOPS: Record<ReduceOp, ReduceLoop> = {
+  sum: sumLoop,
+  prod: foldLoop(1, (x, row, out, ob, inner) => {
+    for (let i = 0; i < inner; i++) out[ob + i] = out[ob + i]! * x[row + i]!;
+  }),
+  max: foldLoop(-Infinity, (x, row, out, ob, inner) => {
+    for (let i = 0; i < inner; i++) {
+      const v = x[row + i]!;
+      if (v > out[ob + i]! || Number.isNaN(v)) out[ob + i] = v;
+    }
+  }),
+  min: foldLoop(Infinity, (x, row, out, ob, inner) => {
+    for (let i = 0; i < inner; i++) {
+      const v = x[row + i]!;
+      if (v < out[ob + i]! || Number.isNaN(v)) out[ob + i] = v;
+    }
+  }),
+};
+
+/** `out[o, i] = OP_k x[o, k, i]` for a tensor viewed as `[outer, n, inner]`. */
+export function reduceAxis(op: ReduceOp, x: Arr, outer: number, n: number, inner: number, out: Arr): void {
+  if (x instanceof Float32Array && out instanceof Float32Array && reduceF32(op, x, outer, n, inner, out))
+    return;
+  LOOPS[op](x, outer, n, inner, out);
+}
+
 /** Index of the first maximum (or minimum) along the middle axis of `[outer, n, inner]`. */
 export function argReduceAxis(
   op: 'max' | 'min',
@@ -62,13 +76,14 @@ export function argReduceAxis(
   inner: number,
   out: Int32Array,
 ): void {
+  const sign = op === 'max' ? 1 : -1;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
-      let best = x[o * n * inner + i]!;
+      let best = sign * x[o * n * inner + i]!;
       let at = 0;
       for (let k = 1; k < n; k++) {
-        const v = x[(o * n + k) * inner + i]!;
-        if (op === 'max' ? v > best : v < best) {
+        const v = sign * x[(o * n + k) * inner + i]!;
+        if (v > best) {
           best = v;
           at = k;
         }
@@ -78,20 +93,29 @@ export function argReduceAxis(
   }
 }
 
-/** Numerically stable softmax (or log-softmax) along the middle axis of `[outer, n, inner]`. */
+/**
+ * Numerically stable softmax (or log-softmax) along the middle axis of `[outer, n, inner]`: the
+ * maximum is subtracted first, and each exponential computed once.
+ */
 export function softmaxAxis(x: Arr, outer: number, n: number, inner: number, out: Arr, log: boolean): void {
+  if (x instanceof Float32Array && out instanceof Float32Array && softmaxF32(x, outer, n, inner, out, log))
+    return;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
       let max = -Infinity;
       for (let k = 0; k < n; k++) max = Math.max(max, x[base + k * inner]!);
       let sum = 0;
-      for (let k = 0; k < n; k++) sum += Math.exp(x[base + k * inner]! - max);
+      for (let k = 0; k < n; k++) {
+        const e = Math.exp(x[base + k * inner]! - max);
+        sum += e;
+        if (!log) out[base + k * inner] = e;
+      }
       if (log) {
         const lse = max + Math.log(sum);
         for (let k = 0; k < n; k++) out[base + k * inner] = x[base + k * inner]! - lse;
       } else {
-        for (let k = 0; k < n; k++) out[base + k * inner] = Math.exp(x[base + k * inner]! - max) / sum;
+        for (let k = 0; k < n; k++) out[base + k * inner] = out[base + k * inner]! / sum;
       }
     }
   }

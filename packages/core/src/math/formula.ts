@@ -1,6 +1,6 @@
 /**
  * Formulas: expression trees over named values and constants, for the symbolic chain rule. They
- * come from the same derivative rules as the numbers (`rules.ts`), evaluated in {@link FORMULAS},
+ * come from the same derivative rules as the numbers (`rules.ts`), evaluated in `FORMULAS`,
  * so a formula cannot disagree with the derivative Scalar records. Each constructor simplifies as
  * a person does on paper: sums and products are flattened, numeric constants folded, like terms
  * collected (x + x = 2·x, x·x = x^2), and 1·x, x + 0, x^1 disappear.
@@ -19,7 +19,7 @@ export type FunctionName = UnaryOp | 'sign' | 'maximum' | 'minimum';
 /** A comparison (an Iverson bracket: 1 where it holds, else 0). */
 export type Comparison = 'gt' | 'ge' | 'lt' | 'le' | 'eq';
 
-/** An expression tree; build it with {@link FORMULAS} or the functions of this module. */
+/** An expression tree over named values and constants (see `explainGradient` with `symbolic: true`). */
 export type Formula =
   | { readonly kind: 'num'; readonly value: number }
   | { readonly kind: 'sym'; readonly name: string; readonly value: number }

@@ -51,6 +51,14 @@ export function erf(x: number): number {
   return x > 0 ? 1 - erfc : erfc - 1;
 }
 
+/** The complementary error function 1 − erf(x), without cancellation in the tail (Cody's intervals). */
+export function erfc(x: number): number {
+  const ax = Math.abs(x);
+  if (ax < 0.5) return 1 - erf(x);
+  const tail = ax < 4 ? erfcMid(ax) : erfcLarge(ax);
+  return x > 0 ? tail : 2 - tail;
+}
+
 function erfcMid(x: number): number {
   const num =
     (((((((2.15311535474403846e-8 * x + 0.564188496988670089) * x + 8.88314979438837594) * x +

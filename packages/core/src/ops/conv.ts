@@ -9,11 +9,12 @@ import { fmtShape, TapegradError } from '../errors.js';
 import { addInto } from '../kernels/binary.js';
 import { type ConvGeometry, col2im, im2col, maxPool2d as poolKernel } from '../kernels/conv.js';
 import { matmul } from '../kernels/matmul.js';
-import { record } from '../record.js';
+import { markComposite, record } from '../record.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
 import { reshape, scatterAdd } from './shape-core.js';
 
-type Pair = number | readonly [number, number];
+/** A size given once for both spatial axes, or as `[h, w]`. */
+export type Pair = number | readonly [number, number];
 
 /** Options of `conv2d`: optional bias `[O]`, stride and zero padding (a number or `[h, w]`). */
 export interface Conv2dOptions {
@@ -29,7 +30,8 @@ export interface MaxPool2dOptions {
   padding?: Pair;
 }
 
-const pair = (op: string, name: string, v: Pair, min: number): [number, number] => {
+/** `[h, w]` from a {@link Pair}, checked to be integers ≥ `min`. */
+export const pair = (op: string, name: string, v: Pair, min: number): [number, number] => {
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
   if (!p.every((x) => Number.isInteger(x) && x >= min)) {
     throw new TapegradError(
@@ -40,7 +42,8 @@ const pair = (op: string, name: string, v: Pair, min: number): [number, number] 
   return p;
 };
 
-function geometry(
+/** The window walk of a conv or pooling over NCHW input `x`; throws if the kernel does not fit. */
+export function geometry(
   op: string,
   x: readonly number[],
   kh: number,
@@ -81,7 +84,7 @@ export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): 
   }
   const g = geometry('conv2d', x.shape, kh, kw, stride, padding);
   const y = convForward(x, weight, g);
-  return bias ? y.add(reshape(bias, [1, o, 1, 1])) : y;
+  return bias ? markComposite(y.add(reshape(bias, [1, o, 1, 1])), 'conv2d', [x, weight, bias], y.attrs) : y;
 }
 
 function convForward(x: Tensor, weight: Tensor, g: ConvGeometry): Tensor {
@@ -117,6 +120,7 @@ function convForward(x: Tensor, weight: Tensor, g: ConvGeometry): Tensor {
       needs[0] ? convInputGrad(gy, w!, a!.shape, g) : null,
       needs[1] ? convWeightGrad(a!, gy, w!.shape, g) : null,
     ],
+    { stride: [g.sh, g.sw], padding: [g.ph, g.pw] },
   );
 }
 
@@ -209,5 +213,6 @@ export function maxPool2d(x: Tensor, options: MaxPool2dOptions): Tensor {
       return out;
     },
     (gy) => [scatterAdd('maxPool2d', gy, argmax, x.shape)],
+    { kernelSize: [kh, kw], stride: [g.sh, g.sw], padding },
   );
 }

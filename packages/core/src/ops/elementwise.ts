@@ -16,7 +16,7 @@ import { NUMBERS } from '../math/numbers.js';
 import { BINARY_RULES, type BinaryRule, UNARY_RULES, type UnaryRule } from '../math/rules.js';
 import { record } from '../record.js';
 import { broadcastShapes } from '../shape.js';
-import { emptyTensor, Tensor } from '../tensor.js';
+import { emptyTensor, type OpAttrs, Tensor } from '../tensor.js';
 
 type Operand = Tensor | number;
 
@@ -33,8 +33,18 @@ export const requireFloat = (op: string, x: Tensor): Tensor => {
 
 // --- one input -----------------------------------------------------------------------------------------
 
-/** Records `rule` applied to `x` (published as `name`), forward beside backward. */
-function unaryOp(rule: UnaryRule, x: Tensor, p = 0, q = 0, name: string = rule.name): Tensor {
+/**
+ * Records `rule` applied to `x` (published as `name`), forward beside backward; `attrs` are the
+ * op's parameters as exporters read them (`{ slope }` for leakyRelu).
+ */
+function unaryOp(
+  rule: UnaryRule,
+  x: Tensor,
+  p = 0,
+  q = 0,
+  name: string = rule.name,
+  attrs?: OpAttrs,
+): Tensor {
   return record(
     name,
     [x],
@@ -47,6 +57,7 @@ function unaryOp(rule: UnaryRule, x: Tensor, p = 0, q = 0, name: string = rule.n
       return out;
     },
     (g, [a], out) => [unaryBackward(rule, g, a!, out, p, q)],
+    attrs,
   );
 }
 
@@ -111,18 +122,18 @@ export const erf = (x: Tensor): Tensor => unaryOp(U.erf, requireFloat('erf', x))
 
 /** x for x > 0, slope·x otherwise (gradient `slope` at 0, as PyTorch). */
 export const leakyRelu = (x: Tensor, slope = 0.01): Tensor =>
-  unaryOp(U.leakyRelu, x, requireNumber('leakyRelu', 'slope', slope));
+  unaryOp(U.leakyRelu, x, requireNumber('leakyRelu', 'slope', slope), 0, 'leakyRelu', { slope });
 
 /** x for x > 0, α(e^x − 1) otherwise. */
 export const elu = (x: Tensor, alpha = 1): Tensor =>
-  unaryOp(U.elu, requireFloat('elu', x), requireNumber('elu', 'alpha', alpha));
+  unaryOp(U.elu, requireFloat('elu', x), requireNumber('elu', 'alpha', alpha), 0, 'elu', { alpha });
 
 /** GELU: x·Φ(x) exactly, or `0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))` with `approximate: 'tanh'`. */
 export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   const approximate = options.approximate ?? 'none';
   requireFloat('gelu', x);
-  if (approximate === 'none') return unaryOp(U.gelu, x);
-  if (approximate === 'tanh') return unaryOp(U.geluTanh, x, 0, 0, 'gelu');
+  if (approximate === 'none') return unaryOp(U.gelu, x, 0, 0, 'gelu', { approximate });
+  if (approximate === 'tanh') return unaryOp(U.geluTanh, x, 0, 0, 'gelu', { approximate });
   throw new TapegradError('gelu', `approximate must be 'none' or 'tanh', got '${String(approximate)}'.`);
 }
 
@@ -132,7 +143,7 @@ export function softplus(x: Tensor, options: { beta?: number; threshold?: number
   requireNumber('softplus', 'beta', beta);
   requireNumber('softplus', 'threshold', threshold);
   if (beta === 0) throw new TapegradError('softplus', 'beta must be non-zero.');
-  return unaryOp(U.softplus, requireFloat('softplus', x), beta, threshold);
+  return unaryOp(U.softplus, requireFloat('softplus', x), beta, threshold, 'softplus', { beta, threshold });
 }
 
 /** Clamps into [min, max] (either bound may be undefined); gradient 1 inside, bounds inclusive. */
@@ -143,7 +154,7 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   const lo = min === undefined ? -Infinity : requireNumber('clamp', 'min', min);
   const hi = max === undefined ? Infinity : requireNumber('clamp', 'max', max);
   if (lo > hi) throw new TapegradError('clamp', `min ${lo} is greater than max ${hi}.`);
-  return unaryOp(U.clamp, x, lo, hi);
+  return unaryOp(U.clamp, x, lo, hi, 'clamp', { min: min ?? null, max: max ?? null });
 }
 
 // --- two inputs ----------------------------------------------------------------------------------------

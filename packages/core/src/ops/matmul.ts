@@ -2,7 +2,7 @@
 import { fmtShape, TapegradError } from '../errors.js';
 import { broadcastStrides } from '../kernels/binary.js';
 import { matmul as kernel } from '../kernels/matmul.js';
-import { record } from '../record.js';
+import { markComposite, record } from '../record.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
 import { reshape } from './shape-core.js';
@@ -110,6 +110,7 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
         ];
       return [needs[0] ? matmulT(y!, g, true, true) : null, needs[1] ? matmulT(g, x!, true, true) : null];
     },
+    { transA, transB },
   );
 }
 
@@ -134,7 +135,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const x2 = x.ndim === 1 ? reshape(x, [1, inFeatures]) : x;
   const y = matmulT(x2, weight, false, true);
   const out = bias ? y.add(bias) : y;
-  return x.ndim === 1 ? reshape(out, [outFeatures]) : out;
+  return markComposite(x.ndim === 1 ? reshape(out, [outFeatures]) : out, 'linear', [x, weight, bias]);
 }
 
 const lastTwo = (shape: readonly number[]): [number, number] => [

@@ -1,7 +1,7 @@
 /** Numerically stable normalizations: softmax, log-softmax, layer norm. */
 import { fmtShape, TapegradError } from '../errors.js';
 import { softmaxAxis } from '../kernels/reduce.js';
-import { record } from '../record.js';
+import { markComposite, record } from '../record.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
 import { requireFloat } from './elementwise.js';
@@ -27,18 +27,26 @@ const softmaxForward =
 export function softmax(x: Tensor, axis = -1): Tensor {
   if (x.ndim === 0) throw new TapegradError('softmax', 'needs at least one axis, got a 0-d tensor.');
   requireFloat('softmax', x);
-  return record('softmax', [x], softmaxForward(axis, false), (g, _, s) => [
-    s.mul(g.sub(g.mul(s).sum(axis, true))),
-  ]);
+  return record(
+    'softmax',
+    [x],
+    softmaxForward(axis, false),
+    (g, _, s) => [s.mul(g.sub(g.mul(s).sum(axis, true)))],
+    { axis },
+  );
 }
 
 /** log(softmax) along `axis`, computed as `x − logsumexp(x)`; VJP `g − softmax ⊙ Σ g`. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   if (x.ndim === 0) throw new TapegradError('logSoftmax', 'needs at least one axis, got a 0-d tensor.');
   requireFloat('logSoftmax', x);
-  return record('logSoftmax', [x], softmaxForward(axis, true), (g, _, out) => [
-    g.sub(out.exp().mul(g.sum(axis, true))),
-  ]);
+  return record(
+    'logSoftmax',
+    [x],
+    softmaxForward(axis, true),
+    (g, _, out) => [g.sub(out.exp().mul(g.sum(axis, true)))],
+    { axis },
+  );
 }
 
 /**
@@ -78,5 +86,5 @@ export function layerNorm(
   let y = centered.div(variance.add(eps).sqrt());
   if (weight) y = y.mul(weight);
   if (bias) y = y.add(bias);
-  return y;
+  return markComposite(y, 'layerNorm', [x, weight, bias], { normalizedShape: [...normalizedShape], eps });
 }

@@ -5,7 +5,7 @@ import { TapegradError } from '../errors.js';
 import { divideBy } from '../kernels/inplace.js';
 import { argReduceAxis, type ReduceOp, reduceAxis } from '../kernels/reduce.js';
 import { sumPending } from '../lazy.js';
-import { record } from '../record.js';
+import { markComposite, record } from '../record.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import { emptyTensor, Tensor } from '../tensor.js';
 import { compare, requireFloat, where } from './elementwise.js';
@@ -67,9 +67,13 @@ function filled(v: number, shape: readonly number[], dtype: Tensor['dtype']): Te
 export function sum(x: Tensor, axis?: Axis, keepdims = false): Tensor {
   const axes = normalizeAxes('sum', axis, x.ndim);
   const { keep, drop } = reducedShapes(x.shape, axes);
-  return record('sum', [x], reduceForward('sum', axes, keepdims ? keep : drop), (g) => [
-    expand(reshape(g, keep), x.shape),
-  ]);
+  return record(
+    'sum',
+    [x],
+    reduceForward('sum', axes, keepdims ? keep : drop),
+    (g) => [expand(reshape(g, keep), x.shape)],
+    { axes, keepdims },
+  );
 }
 
 /** Mean over `axis`; d = the gradient broadcast back, divided by the count. */
@@ -88,6 +92,7 @@ export function mean(x: Tensor, axis?: Axis, keepdims = false): Tensor {
       return out;
     },
     (g) => [expand(reshape(g, keep), x.shape).div(count)],
+    { axes, keepdims },
   );
 }
 
@@ -100,13 +105,19 @@ function extreme(op: 'max' | 'min', x: Tensor, axis: Axis, keepdims: boolean): T
   if (x.size === 0) throw new TapegradError(op, `cannot take the ${op} of an empty tensor.`);
   const axes = normalizeAxes(op, axis, x.ndim);
   const { keep, drop } = reducedShapes(x.shape, axes);
-  return record(op, [x], reduceForward(op, axes, keepdims ? keep : drop), (g, [a], out) => {
-    const spread = expand(reshape(g, keep), x.shape);
-    if (typeof axis === 'number') return [spread.mul(firstIndexMask(op, a!, axes[0]!))];
-    const mask = compare('eq', a!, reshape(out, keep).detach());
-    const count = sum(mask, axes, true);
-    return [spread.mul(mask).div(count)];
-  });
+  return record(
+    op,
+    [x],
+    reduceForward(op, axes, keepdims ? keep : drop),
+    (g, [a], out) => {
+      const spread = expand(reshape(g, keep), x.shape);
+      if (typeof axis === 'number') return [spread.mul(firstIndexMask(op, a!, axes[0]!))];
+      const mask = compare('eq', a!, reshape(out, keep).detach());
+      const count = sum(mask, axes, true);
+      return [spread.mul(mask).div(count)];
+    },
+    { axes, keepdims },
+  );
 }
 
 /** int32 one-hot along `axis` at the index `argmax`/`argmin` picks (a constant of the graph). */
@@ -129,18 +140,24 @@ export const min = (x: Tensor, axis?: Axis, keepdims = false): Tensor => extreme
 export function prod(x: Tensor, axis?: Axis, keepdims = false): Tensor {
   const axes = normalizeAxes('prod', axis, x.ndim);
   const { keep, drop } = reducedShapes(x.shape, axes);
-  return record('prod', [x], reduceForward('prod', axes, keepdims ? keep : drop), (g, [a]) => {
-    const isZero = compare('eq', a!, 0);
-    const zeros = sum(isZero, axes, true);
-    const nonZero = where(isZero, 1, a!);
-    const productOfNonZeros = prod(nonZero, axes, true);
-    const others = where(
-      compare('eq', zeros, 0),
-      productOfNonZeros.div(nonZero),
-      where(compare('eq', zeros, 1), isZero.mul(productOfNonZeros), 0),
-    );
-    return [expand(reshape(g, keep), x.shape).mul(others)];
-  });
+  return record(
+    'prod',
+    [x],
+    reduceForward('prod', axes, keepdims ? keep : drop),
+    (g, [a]) => {
+      const isZero = compare('eq', a!, 0);
+      const zeros = sum(isZero, axes, true);
+      const nonZero = where(isZero, 1, a!);
+      const productOfNonZeros = prod(nonZero, axes, true);
+      const others = where(
+        compare('eq', zeros, 0),
+        productOfNonZeros.div(nonZero),
+        where(compare('eq', zeros, 1), isZero.mul(productOfNonZeros), 0),
+      );
+      return [expand(reshape(g, keep), x.shape).mul(others)];
+    },
+    { axes, keepdims },
+  );
 }
 
 /** Variance: Σ(x − mean)² / (N − 1) when `unbiased` (the default, as PyTorch), else / N. */
@@ -170,7 +187,7 @@ export function logsumexp(x: Tensor, axis?: Axis, keepdims = false): Tensor {
   const m = max(x.detach(), axes, true);
   const shift = where(compare('eq', m, Infinity).add(compare('eq', m, -Infinity)), 0, m);
   const out = sum(x.sub(shift).exp(), axes, true).log().add(shift);
-  return reshape(out, keepdims ? keep : drop);
+  return markComposite(reshape(out, keepdims ? keep : drop), 'logsumexp', [x], { axes, keepdims });
 }
 
 /** int32 indices of the first max/min along `axis`, or into the flattened tensor. */

@@ -9,6 +9,7 @@ import * as k from '../kernels/indexing.js';
 import { fuse } from '../lazy.js';
 import { record } from '../record.js';
 import { broadcastsTo, checkShape, resolveShape, sameShape, sizeOf } from '../shape.js';
+import type { OpAttrs } from '../tensor.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
 import { sum } from './reduce.js';
 
@@ -20,7 +21,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
     return out;
   };
   if (dtype === 'int32' || x.dtype === 'int32') return convert([x]);
-  return record('cast', [x], convert, (g) => [cast(g, x.dtype)]);
+  return record('cast', [x], convert, (g) => [cast(g, x.dtype)], { dtype });
 }
 
 /** Same elements in a new shape (row-major; one `-1` inferred). Copies, so the result is independent. */
@@ -35,6 +36,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
       return out;
     },
     (g) => [reshape(g, x.shape)],
+    { shape: target },
   );
 }
 
@@ -67,6 +69,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
       return out;
     },
     (g) => [sumTo(g, x.shape)],
+    { shape: target },
   );
 }
 
@@ -86,9 +89,16 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
 
 /**
  * `out.flat[i] = x.flat[positions[i]]`, shaped `outShape`; recorded as `op` so errors and
- * explanations name the public op (permute, slice, gather, …). The gradient scatter-adds back.
+ * explanations name the public op (permute, slice, gather, …), with that op's `attrs` for
+ * exporters. The gradient scatter-adds back.
  */
-export function take(op: string, x: Tensor, positions: Int32Array, outShape: readonly number[]): Tensor {
+export function take(
+  op: string,
+  x: Tensor,
+  positions: Int32Array,
+  outShape: readonly number[],
+  attrs?: OpAttrs,
+): Tensor {
   return record(
     op,
     [x],
@@ -98,6 +108,7 @@ export function take(op: string, x: Tensor, positions: Int32Array, outShape: rea
       return out;
     },
     (g) => [scatterAdd(op, g, positions, x.shape)],
+    attrs,
   );
 }
 

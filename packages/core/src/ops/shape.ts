@@ -32,6 +32,7 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
       return out;
     },
     (g) => [permute(g, inverse)],
+    { axes: order },
   );
 }
 
@@ -111,7 +112,9 @@ export function slice(x: Tensor, slices: readonly (readonly (number | null | und
     shape.push(count);
     walk.push(strides[d]! * step);
   });
-  return take('slice', x, k.stridedIndex(shape, walk, offset), shape);
+  return take('slice', x, k.stridedIndex(shape, walk, offset), shape, {
+    slices: slices.map((s) => (s === null ? null : [...s])),
+  });
 }
 
 /** Picks position `index` (negative counts from the end) along `axis`, dropping the axis. */
@@ -128,7 +131,7 @@ export function select(x: Tensor, axis: number, index: number): Tensor {
   const strides = stridesOf(x.shape);
   const shape = x.shape.filter((_, d) => d !== a);
   const walk = strides.filter((_, d) => d !== a);
-  return take('select', x, k.stridedIndex(shape, walk, i * strides[a]!), shape);
+  return take('select', x, k.stridedIndex(shape, walk, i * strides[a]!), shape, { axis: a, index });
 }
 
 const requireIndex = (op: string, index: Tensor) => {
@@ -157,7 +160,7 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
       `index ${bad} is out of range for axis ${axis} of size ${x.shape[a]} (input shape ${fmtShape(x.shape)}).`,
     );
   }
-  return take('gather', x, positions, index.shape);
+  return take('gather', x, positions, index.shape, { axis: a, index });
 }
 
 /** Whole slices along `axis` at the positions of 1-D int32 `index` (repeats accumulate gradients). */
@@ -188,6 +191,7 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
       return out;
     },
     (g) => [scatterAdd('indexSelect', g, k.indexSelectPositions(outer, n, inner, idx), x.shape)],
+    { axis: a, index },
   );
 }
 
@@ -226,6 +230,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
     },
     (g, inputs, _, needs) =>
       inputs.map((x, i) => (needs[i] ? take('concat', g, placements[i]!, x.shape) : null)),
+    { axis: a },
   );
 }
 

@@ -1,6 +1,6 @@
 /**
  * Generated op cases for matmul (1-D, 2-D, batched with broadcasting), softmax, logSoftmax,
- * layerNorm, conv2d (stride, padding, bias) and maxPool2d.
+ * layerNorm, conv2d (stride, padding, bias), maxPool2d, avgPool2d and adaptiveAvgPool2d.
  */
 import fc from 'fast-check';
 import { broadcastShapesArb, shapeArb } from './arbitraries.js';
@@ -129,6 +129,61 @@ export const nnCases = [
         inputs: [randomTensor(rng, xs, 'distinct')],
         f: ([x]) => x!.maxPool2d(options),
         describe: `${fmt(xs)} ${JSON.stringify(options)}`,
+      };
+    },
+  }),
+  opCase({
+    name: 'avgPool2d',
+    // Padding at most half the kernel, as PyTorch; with and without padding in the divisor.
+    params: fc
+      .record({
+        n: fc.integer({ min: 1, max: 2 }),
+        c: fc.integer({ min: 1, max: 2 }),
+        h: fc.integer({ min: 1, max: 7 }),
+        w: fc.integer({ min: 1, max: 7 }),
+        kernel: pairArb(1, 3),
+        stride: fc.option(pairArb(1, 3)),
+        padding: pairArb(0, 1),
+        countIncludePad: fc.boolean(),
+      })
+      .filter(({ h, w, kernel, padding }) => {
+        const [kh, kw] = asPair(kernel);
+        const [ph, pw] = asPair(padding);
+        return 2 * ph <= kh && 2 * pw <= kw && h + 2 * ph >= kh && w + 2 * pw >= kw;
+      }),
+    make: (p, rng) => {
+      const xs = [p.n, p.c, p.h, p.w];
+      const options = {
+        kernelSize: p.kernel,
+        padding: p.padding,
+        countIncludePad: p.countIncludePad,
+        ...(p.stride === null ? {} : { stride: p.stride }),
+      };
+      return {
+        inputs: [randomTensor(rng, xs)],
+        f: ([x]) => x!.avgPool2d(options),
+        describe: `${fmt(xs)} ${JSON.stringify(options)}`,
+      };
+    },
+  }),
+  opCase({
+    name: 'adaptiveAvgPool2d',
+    // Output sizes below, equal to and above the input size (windows then overlap or repeat).
+    params: fc.record({
+      n: fc.integer({ min: 1, max: 2 }),
+      c: fc.integer({ min: 1, max: 2 }),
+      h: fc.integer({ min: 1, max: 7 }),
+      w: fc.integer({ min: 1, max: 7 }),
+      oh: fc.option(fc.integer({ min: 1, max: 8 })),
+      ow: fc.integer({ min: 1, max: 8 }),
+    }),
+    make: (p, rng) => {
+      const xs = [p.n, p.c, p.h, p.w];
+      const size: [number | null, number] = [p.oh, p.ow];
+      return {
+        inputs: [randomTensor(rng, xs)],
+        f: ([x]) => x!.adaptiveAvgPool2d(size),
+        describe: `${fmt(xs)} outputSize=${JSON.stringify(size)}`,
       };
     },
   }),

@@ -10,7 +10,7 @@ export interface TrainArgs {
   batchSize: number;
   lr: number;
   seed: number;
-  /** Folder receiving model.json and curve.svg. */
+  /** Folder receiving model.json, model.safetensors, model.onnx and curve.svg. */
   out: string;
   /** Train on the first `limit` training images only (and the first `limit / 6` test images): for quick looks. */
   limit: number | undefined;
@@ -35,7 +35,8 @@ export const DEFAULTS = {
 export const USAGE = `Usage:
   pnpm start [--model mlp|cnn] [--epochs N] [--batch-size N] [--lr X] [--seed N] [--out DIR] [--limit N]
       Train on MNIST (60 000 training images), report test accuracy after each epoch, print a
-      confusion matrix, and write DIR/model.json and DIR/curve.svg (DIR defaults to ./out).
+      confusion matrix, and write DIR/model.json, DIR/model.safetensors, DIR/model.onnx and
+      DIR/curve.svg (DIR defaults to ./out).
       Defaults: mlp ${DEFAULTS.mlp.epochs} epochs, cnn ${DEFAULTS.cnn.epochs} epochs; batch size 64; lr 0.001; seed 0.
   pnpm start predict --model DIR/model.json --images FILE.idx
       Print the predicted digit of every image in an IDX file, one per line.`;

@@ -1,6 +1,7 @@
 /**
- * `pnpm start`: trains on MNIST, showing progress on stderr, and writes model.json and
- * curve.svg after every epoch (so an interrupted run keeps its last completed epoch).
+ * `pnpm start`: trains on MNIST, showing progress on stderr, and writes model.json,
+ * model.safetensors, model.onnx and curve.svg after every epoch (so an interrupted run keeps its
+ * last completed epoch).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import type { TrainArgs } from './args.js';
 import { saveModel } from './checkpoint.js';
 import { renderCurve } from './curve.js';
 import { predictClasses } from './evaluate.js';
+import { saveOnnx, saveWeights } from './exports.js';
 import { DEFAULT_ARCHITECTURES, layoutOf } from './models.js';
 import { Trainer } from './trainer.js';
 
@@ -85,17 +87,16 @@ export function runTrain(args: TrainArgs, io: Io): EpochSummary[] {
     log(
       `epoch ${epoch}/${args.epochs}: mean loss ${meanLoss.toFixed(4)}, test accuracy ${(100 * testAccuracy).toFixed(2)}%, ${seconds.toFixed(1)} s (${Math.round(train.labels.shape[0]! / seconds)} samples/s)`,
     );
-    saveModel(
-      join(args.out, 'model.json'),
-      { architecture, model: trainer.model, normalization },
-      {
-        epochs: epoch,
-        lr: args.lr,
-        batchSize: args.batchSize,
-        seed: args.seed,
-        history,
-      },
-    );
+    const saved = { architecture, model: trainer.model, normalization };
+    saveWeights(join(args.out, 'model.safetensors'), saved);
+    saveOnnx(join(args.out, 'model.onnx'), saved);
+    saveModel(join(args.out, 'model.json'), saved, {
+      epochs: epoch,
+      lr: args.lr,
+      batchSize: args.batchSize,
+      seed: args.seed,
+      history,
+    });
     writeFileAtomic(
       join(args.out, 'curve.svg'),
       renderCurve({
@@ -117,6 +118,9 @@ export function runTrain(args: TrainArgs, io: Io): EpochSummary[] {
   io.out(
     `test accuracy ${final ? (100 * final.testAccuracy).toFixed(2) : '-'}% after ${args.epochs} epochs (${(history.reduce((a, h) => a + h.seconds, 0) / Math.max(history.length, 1)).toFixed(1)} s per epoch)`,
   );
-  io.out(`wrote ${join(args.out, 'model.json')} and ${join(args.out, 'curve.svg')}`);
+  const written = ['model.json', 'model.safetensors', 'model.onnx', 'curve.svg'].map((f) =>
+    join(args.out, f),
+  );
+  io.out(`wrote ${written.slice(0, -1).join(', ')} and ${written.at(-1)}`);
   return history;
 }

@@ -1,5 +1,5 @@
 /** Activation functions in functional form, beside the activation modules (PyTorch's `F.*`). */
-import { TapegradError, type Tensor, where } from '@tapegrad/core';
+import { markComposite, TapegradError, type Tensor, where } from '@tapegrad/core';
 import { fmtShape } from '../util.js';
 
 /** max(0, x). */
@@ -37,5 +37,5 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
     }
     w = weight.reshape([weight.size, ...x.shape.slice(2).map(() => 1)]);
   }
-  return where(x.gt(0), x, x.mul(w));
+  return markComposite(where(x.gt(0), x, x.mul(w)), 'prelu', [x, w]);
 }

@@ -1,4 +1,4 @@
-import { TapegradError, type Tensor } from '@tapegrad/core';
+import { markComposite, TapegradError, type Tensor } from '@tapegrad/core';
 import { fmtShape } from '../util.js';
 
 /** Rows of `weight` `[numEmbeddings, dim]` at int32 `indices` of any shape: `[...indices.shape, dim]`. */
@@ -20,5 +20,6 @@ export function embedding(indices: Tensor, weight: Tensor, op = 'embedding'): Te
       );
     }
   }
-  return weight.indexSelect(0, indices.reshape([indices.size])).reshape([...indices.shape, weight.shape[1]!]);
+  const rows = weight.indexSelect(0, indices.reshape([indices.size]));
+  return markComposite(rows.reshape([...indices.shape, weight.shape[1]!]), 'embedding', [indices, weight]);
 }

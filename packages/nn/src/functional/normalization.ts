@@ -1,4 +1,4 @@
-import { noGrad, TapegradError, type Tensor } from '@tapegrad/core';
+import { markComposite, noGrad, TapegradError, type Tensor } from '@tapegrad/core';
 import { fmtShape } from '../util.js';
 
 /**
@@ -26,10 +26,10 @@ export interface BatchNormOptions {
 }
 
 /**
- * Batch normalization over input `[N, C]` or `[N, C, L]`, per channel C. In training the batch
- * mean and biased variance normalize, and the running statistics (if given) move towards the
- * batch mean and the **unbiased** variance by `momentum`, as PyTorch. Otherwise the running
- * statistics normalize.
+ * Batch normalization over input `[N, C, *]` (`[N, C]`, `[N, C, L]`, `[N, C, H, W]`, …), per
+ * channel C. In training the batch mean and biased variance normalize, and the running statistics
+ * (if given) move towards the batch mean and the **unbiased** variance by `momentum`, as PyTorch.
+ * Otherwise the running statistics normalize.
  */
 export function batchNorm(
   x: Tensor,
@@ -38,16 +38,20 @@ export function batchNorm(
   options: BatchNormOptions = {},
 ): Tensor {
   const { weight, bias, training = false, momentum = 0.1, eps = 1e-5, op = 'batchNorm' } = options;
-  if (x.ndim !== 2 && x.ndim !== 3) {
-    throw new TapegradError(op, `expects input [N, C] or [N, C, L], got shape ${fmtShape(x.shape)}.`);
+  if (x.ndim < 2) {
+    throw new TapegradError(
+      op,
+      `expects input [N, C, *] with at least 2 axes, got shape ${fmtShape(x.shape)}.`,
+    );
   }
   const c = x.shape[1]!;
-  const bshape = x.ndim === 2 ? [1, c] : [1, c, 1];
-  const axes = x.ndim === 2 ? [0] : [0, 2];
-  const count = x.size / c;
+  const bshape = x.shape.map((_, i) => (i === 1 ? c : 1));
+  const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  const count = c === 0 ? 0 : x.size / c;
+  const useBatch = training || runningMean === null || runningVar === null;
   let mean: Tensor;
   let variance: Tensor;
-  if (training || runningMean === null || runningVar === null) {
+  if (useBatch) {
     if (count < 2 && training) {
       throw new TapegradError(
         op,
@@ -69,5 +73,6 @@ export function batchNorm(
   let y = x.sub(mean).div(variance.add(eps).sqrt());
   if (weight) y = y.mul(weight.reshape(bshape));
   if (bias) y = y.add(bias.reshape(bshape));
-  return y;
+  // With running statistics this is one BatchNormalization node for exporters.
+  return useBatch ? y : markComposite(y, 'batchNorm', [x, weight, bias, runningMean, runningVar], { eps });
 }

@@ -2,7 +2,7 @@ import { noGrad, ones, TapegradError, type Tensor, zeros } from '@tapegrad/core'
 import { batchNorm } from '../functional/normalization.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { fmtShape, requireFloatDtype, requireInt } from '../util.js';
+import { fmtShape, requireFloatDtype, requireInt, requireNumber } from '../util.js';
 
 /** Options of {@link LayerNorm}. */
 export interface LayerNormOptions {
@@ -49,10 +49,14 @@ export class LayerNorm extends Module {
   }
 }
 
-/** Options of {@link BatchNorm1d}; PyTorch's defaults. */
+/** Options of {@link BatchNorm1d} and {@link BatchNorm2d}; PyTorch's defaults. */
 export interface BatchNormLayerOptions {
   eps?: number;
-  momentum?: number;
+  /**
+   * Weight of the newest batch in the running statistics (default 0.1); `null` for a cumulative
+   * average over all batches seen (PyTorch's `momentum=None`).
+   */
+  momentum?: number | null;
   /** Learn per-channel `weight` (ones) and `bias` (zeros) (default true). */
   affine?: boolean;
   /** Keep running mean and variance for eval mode (default true). */
@@ -61,57 +65,94 @@ export interface BatchNormLayerOptions {
 }
 
 /**
- * Batch normalization over `[N, C]` or `[N, C, L]` per channel. Training mode normalizes with the
- * batch statistics (biased variance) and updates `runningMean`/`runningVar` with `momentum` 0.1
- * (unbiased variance); eval mode normalizes with the running statistics.
+ * Batch normalization per channel (axis 1), shared by {@link BatchNorm1d} and {@link BatchNorm2d}.
+ * Training mode normalizes with the batch statistics (biased variance) and moves the running
+ * statistics towards the batch mean and **unbiased** variance; eval mode normalizes with the
+ * running statistics. State-dict names are PyTorch's: `weight`, `bias`, `running_mean`,
+ * `running_var`, `num_batches_tracked`.
  */
-export class BatchNorm1d extends Module {
+abstract class BatchNormBase extends Module {
   readonly numFeatures: number;
   readonly eps: number;
-  readonly momentum: number;
+  readonly momentum: number | null;
   weight: Parameter | null = null;
   bias: Parameter | null = null;
   runningMean: Tensor | null = null;
   runningVar: Tensor | null = null;
   numBatchesTracked: Tensor | null = null;
 
-  constructor(numFeatures: number, options: BatchNormLayerOptions = {}) {
+  /** The layer's name and the input layouts it accepts, for errors. */
+  protected abstract readonly layout: {
+    name: string;
+    ranks: readonly number[];
+    describe: (channels: number) => string;
+  };
+
+  constructor(name: string, numFeatures: number, options: BatchNormLayerOptions) {
     super();
-    this.numFeatures = requireInt('BatchNorm1d', 'numFeatures', numFeatures);
-    this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum ?? 0.1;
-    const dtype = requireFloatDtype('BatchNorm1d', options.dtype ?? 'float32');
+    this.numFeatures = requireInt(name, 'numFeatures', numFeatures);
+    this.eps = requireNumber(name, 'eps', options.eps ?? 1e-5, 0);
+    this.momentum =
+      options.momentum === null ? null : requireNumber(name, 'momentum', options.momentum ?? 0.1, 0, 1);
+    const dtype = requireFloatDtype(name, options.dtype ?? 'float32');
     if (options.affine ?? true) {
       this.weight = new Parameter(ones([numFeatures], { dtype }));
       this.bias = new Parameter(zeros([numFeatures], { dtype }));
     }
     if (options.trackRunningStats ?? true) {
-      this.registerBuffer('runningMean', zeros([numFeatures], { dtype }));
-      this.registerBuffer('runningVar', ones([numFeatures], { dtype }));
-      this.registerBuffer('numBatchesTracked', zeros([], { dtype: 'int32' }));
+      this.registerBuffer('runningMean', zeros([numFeatures], { dtype }), { key: 'running_mean' });
+      this.registerBuffer('runningVar', ones([numFeatures], { dtype }), { key: 'running_var' });
+      this.registerBuffer('numBatchesTracked', zeros([], { dtype: 'int32' }), { key: 'num_batches_tracked' });
     }
   }
 
   override forward(x: Tensor): Tensor {
-    if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures) {
+    const { name, ranks, describe } = this.layout;
+    if (!ranks.includes(x.ndim) || x.shape[1] !== this.numFeatures) {
       throw new TapegradError(
-        'BatchNorm1d',
-        `expects input [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got shape ${fmtShape(x.shape)}.`,
+        name,
+        `expects input ${describe(this.numFeatures)}, got shape ${fmtShape(x.shape)}.`,
       );
     }
     const tracked = this.numBatchesTracked;
     if (this.training && tracked) noGrad(() => tracked.add_(1));
+    // momentum null: the cumulative average, 1/n for the n-th batch (PyTorch's momentum=None).
+    const momentum = this.momentum ?? (tracked ? 1 / tracked.item() : 0);
     return batchNorm(x, this.runningMean, this.runningVar, {
       weight: this.weight,
       bias: this.bias,
       training: this.training || this.runningMean === null,
-      momentum: this.momentum,
+      momentum,
       eps: this.eps,
-      op: 'BatchNorm1d',
+      op: name,
     });
   }
 
   override extraRepr(): string {
     return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.weight !== null}, trackRunningStats=${this.runningMean !== null}`;
+  }
+}
+
+/** Batch normalization over `[N, C]` or `[N, C, L]` per channel (see {@link BatchNormBase}). */
+export class BatchNorm1d extends BatchNormBase {
+  protected override readonly layout = {
+    name: 'BatchNorm1d',
+    ranks: [2, 3],
+    describe: (c: number) => `[N, ${c}] or [N, ${c}, L]`,
+  };
+  constructor(numFeatures: number, options: BatchNormLayerOptions = {}) {
+    super('BatchNorm1d', numFeatures, options);
+  }
+}
+
+/** Batch normalization over NCHW input `[N, C, H, W]` per channel (see {@link BatchNormBase}). */
+export class BatchNorm2d extends BatchNormBase {
+  protected override readonly layout = {
+    name: 'BatchNorm2d',
+    ranks: [4],
+    describe: (c: number) => `[N, ${c}, H, W]`,
+  };
+  constructor(numFeatures: number, options: BatchNormLayerOptions = {}) {
+    super('BatchNorm2d', numFeatures, options);
   }
 }

@@ -41,6 +41,7 @@ export class Sequential extends Module {
     return m;
   }
 
+  /** The layers in order, so `for (const layer of model)` and `[...model]` work. */
   *[Symbol.iterator](): Iterator<Module> {
     for (let i = 0; i < this.#length; i++) yield this[i]!;
   }

