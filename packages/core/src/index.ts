@@ -85,10 +85,14 @@ export {
 } from './inspect/worksheet.js';
 export { evaluateFormula, type Formula } from './math/formula.js';
 export type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
+export type { ConvTranspose2dOptions } from './ops/conv-transpose.js';
+export type { Conv1dOptions } from './ops/conv1d.js';
+export { einsum } from './ops/einsum.js';
 export { erf, where } from './ops/elementwise.js';
 export { linear } from './ops/matmul.js';
 export type { AvgPool2dOptions } from './ops/pool.js';
 export { concat, oneHot, stack } from './ops/shape.js';
+export type { SortResult } from './ops/sort.js';
 export { Generator, getDefaultGenerator, manualSeed } from './random.js';
 export { markComposite } from './record.js';
 export { Scalar, type ScalarOptions, type ScalarTapeStats, scalar, scalarTapeStats } from './scalar.js';
@@ -96,7 +100,9 @@ export type { BackwardOptions, TapeNode } from './tape.js';
 export {
   type AttrValue,
   type CompositeOp,
+  type GradHook,
   type NestedArray,
   type OpAttrs,
+  type RemovableHandle,
   Tensor,
 } from './tensor.js';

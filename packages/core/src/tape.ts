@@ -34,6 +34,8 @@ export interface GradientOps<G, N extends TapeNode<G>> {
   store(node: N, g: G, createGraph: boolean): void;
   /** True when a gradient holds NaN or ±Infinity (anomaly detection). */
   isNonFinite(g: G): boolean;
+  /** The node's gradient after its user hooks (`registerHook`), once all contributions are summed. */
+  hooks?(node: N, g: G): G;
 }
 
 let seqCounter = 0;
@@ -115,9 +117,10 @@ export function runBackward<G, N extends TapeNode<G>>(
   const results = new Map<N, G>();
   const store = storer(rootGrads, ops, createGraph, options.stored);
   for (const node of order) {
-    const g = pending.get(node);
-    if (g === undefined) continue;
+    const summed = pending.get(node);
+    if (summed === undefined) continue;
     pending.delete(node);
+    const g = ops.hooks ? withGradMode(createGraph, () => ops.hooks!(node, summed)) : summed;
     if (inputSet?.has(node)) {
       results.set(node, g);
       continue;

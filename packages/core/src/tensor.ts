@@ -6,18 +6,31 @@ import { addInto } from './kernels/binary.js';
 import { hasNonFinite } from './kernels/unary.js';
 import { labelGiven } from './label-hook.js';
 import { type Conv2dOptions, conv2d, type MaxPool2dOptions, maxPool2d } from './ops/conv.js';
+import { type ConvTranspose2dOptions, convTranspose2d } from './ops/conv-transpose.js';
+import { type Conv1dOptions, conv1d } from './ops/conv1d.js';
 import * as ew from './ops/elementwise.js';
 import * as inplace from './ops/inplace.js';
 import { matmul } from './ops/matmul.js';
 import { layerNorm, logSoftmax, softmax } from './ops/nn.js';
 import { type AvgPool2dOptions, adaptiveAvgPool2d, avgPool2d } from './ops/pool.js';
 import * as red from './ops/reduce.js';
+import { cumprod, cumsum } from './ops/scan.js';
 import * as sh from './ops/shape.js';
 import { cast, expand, reshape } from './ops/shape-core.js';
+import { argsort, type SortResult, sort, topk } from './ops/sort.js';
+import { reverseAxes, t } from './ops/transpose.js';
+import { unbind } from './ops/unbind.js';
 import { sizeOf } from './shape.js';
 import { type BackwardOptions, type GradientOps, nextSeq, runBackward, type TapeNode } from './tape.js';
 
 type Operand = Tensor | number;
+/** A gradient hook: sees the gradient and may return a replacement of the same shape. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes is a void function
+export type GradHook = (grad: Tensor) => Tensor | undefined | void;
+/** Returned by hook registrations: `remove()` unregisters the hook. */
+export interface RemovableHandle {
+  remove(): void;
+}
 type Axis = number | readonly number[];
 /** Nested arrays of numbers, as returned by `toArray()`. */
 export type NestedArray = number | NestedArray[];
@@ -91,6 +104,8 @@ export class Tensor implements TapeNode<Tensor> {
   private readonly elements: number;
   /** The `.grad` buffer the engine allocated itself and may therefore update in place. */
   private ownedGrad: Tensor | null = null;
+  /** Hooks from `registerHook`, in registration order (wrapped, so one function can be added twice). */
+  private gradHooks: { hook: GradHook }[] | null = null;
 
   /** @internal Use `tensor()` and the other creation functions. */
   constructor(
@@ -332,6 +347,28 @@ export class Tensor implements TapeNode<Tensor> {
   argmin(axis?: number, keepdims = false): Tensor {
     return red.argReduce('min', this, axis, keepdims);
   }
+  /** Running sum along `axis`. */
+  cumsum(axis: number): Tensor {
+    return cumsum(this, axis);
+  }
+  /** Running product along `axis` (its gradient is exact where elements are 0). */
+  cumprod(axis: number): Tensor {
+    return cumprod(this, axis);
+  }
+
+  // --- sorting ----------------------------------------------------------------------------------
+  /** Sorted values and their int32 positions along `axis`; stable, NaN last (first when descending). */
+  sort(axis = -1, descending = false): SortResult {
+    return sort(this, axis, descending);
+  }
+  /** int32 positions that sort this tensor along `axis` (stable). */
+  argsort(axis = -1, descending = false): Tensor {
+    return argsort(this, axis, descending);
+  }
+  /** The `k` largest (or smallest) values along `axis` with their int32 positions, sorted. */
+  topk(k: number, axis = -1, largest = true, sorted = true): SortResult {
+    return topk(this, k, axis, largest, sorted);
+  }
 
   // --- linear algebra and nn ----------------------------------------------------------------------
   /** Matrix product with `torch.matmul`'s 1-D, 2-D and batched-broadcast rules. */
@@ -371,6 +408,14 @@ export class Tensor implements TapeNode<Tensor> {
   adaptiveAvgPool2d(outputSize: number | readonly [number | null, number | null]): Tensor {
     return adaptiveAvgPool2d(this, outputSize);
   }
+  /** 1-D cross-correlation over `[N, C, L]` input with weight `[O, C, K]`. */
+  conv1d(weight: Tensor, options: Conv1dOptions = {}): Tensor {
+    return conv1d(this, weight, options);
+  }
+  /** Transposed 2-D convolution over NCHW input with weight `[Cin, Cout, KH, KW]`. */
+  convTranspose2d(weight: Tensor, options: ConvTranspose2dOptions = {}): Tensor {
+    return convTranspose2d(this, weight, options);
+  }
 
   // --- shape and indexing -------------------------------------------------------------------------
   /** Same elements, new shape (one `-1` is inferred). */
@@ -384,6 +429,14 @@ export class Tensor implements TapeNode<Tensor> {
   /** Swaps two axes; with no arguments swaps the last two. */
   transpose(axis0 = -2, axis1 = -1): Tensor {
     return sh.transpose(this, axis0, axis1);
+  }
+  /** The transpose of a matrix (0-d and 1-D unchanged; more axes are an error), as `torch.t`. */
+  t(): Tensor {
+    return t(this);
+  }
+  /** All axes reversed (the matrix transpose for 2-D), as `tensor.T` in PyTorch and NumPy. */
+  get T(): Tensor {
+    return reverseAxes(this);
   }
   /** Output axis `i` is input axis `axes[i]`. */
   permute(axes: readonly number[]): Tensor {
@@ -408,6 +461,10 @@ export class Tensor implements TapeNode<Tensor> {
   /** Python-style basic slicing per leading axis: `[[start, stop, step] | null, …]`. */
   slice(slices: readonly (readonly (number | null | undefined)[] | null)[]): Tensor {
     return sh.slice(this, slices);
+  }
+  /** The slices along `axis` as separate tensors (the axis removed), as `torch.unbind`. */
+  unbind(axis = 0): Tensor[] {
+    return unbind(this, axis);
   }
   /** Picks `index` along `axis` and drops that axis. */
   select(axis: number, index: number): Tensor {
@@ -460,6 +517,29 @@ export class Tensor implements TapeNode<Tensor> {
     // Without createGraph nothing created during backward outlives it but the stored gradients.
     if (options.createGraph) run();
     else recycleAfter(run, () => stored.map((t) => t.grad?.data).filter((d) => d !== undefined));
+  }
+  /**
+   * Runs `hook` on this tensor's gradient each time backward computes it, before it is
+   * accumulated into `.grad` or passed on to the ops that produced this tensor. The hook may
+   * return a replacement gradient of the same shape (hooks run in registration order, each seeing
+   * the previous one's result), as PyTorch's `register_hook`.
+   */
+  registerHook(hook: GradHook): RemovableHandle {
+    if (!this.requiresGrad) {
+      throw new TapegradError(
+        'registerHook',
+        `cannot register a hook on a tensor that does not require grad (op '${this.op}', shape ${fmtShape(this.shape)}).`,
+      );
+    }
+    const entry = { hook };
+    const hooks = (this.gradHooks ??= []);
+    hooks.push(entry);
+    return {
+      remove: () => {
+        const i = hooks.indexOf(entry);
+        if (i >= 0) hooks.splice(i, 1);
+      },
+    };
   }
   /** Keeps this intermediate's gradient in `.grad` during `backward()`. */
   retainGrad(): this {
@@ -602,6 +682,23 @@ export class Tensor implements TapeNode<Tensor> {
       this.ownedGrad = createGraph ? null : this.grad;
     }
   }
+  /** @internal Runs the `registerHook` hooks on a finished gradient of this tensor. */
+  applyGradHooks(g: Tensor): Tensor {
+    if (this.gradHooks === null || this.gradHooks.length === 0) return g;
+    let grad = g;
+    for (const { hook } of [...this.gradHooks]) {
+      const next = hook(grad);
+      if (next === undefined) continue;
+      if (!(next instanceof Tensor) || next.shape.join() !== this.shape.join()) {
+        throw new TapegradError(
+          'registerHook',
+          `a hook returned ${next instanceof Tensor ? `a gradient of shape ${fmtShape(next.shape)}` : typeof next} for a tensor of shape ${fmtShape(this.shape)}; return a tensor of that shape, or nothing to keep the gradient.`,
+        );
+      }
+      grad = next.dtype === this.dtype ? next : cast(next, this.dtype);
+    }
+    return grad;
+  }
 }
 
 /** How the tape sums, copies, stores and checks Tensor gradients. */
@@ -610,6 +707,7 @@ export const TENSOR_GRADIENTS: GradientOps<Tensor, Tensor> = {
   copy: (g) => g.clone(),
   store: (node, g, createGraph) => node.storeGrad(g, createGraph),
   isNonFinite: (g) => hasNonFinite(g.data),
+  hooks: (node, g) => node.applyGradHooks(g),
 };
 
 /** @internal A value not computed yet, computed on the first read of `data`. */

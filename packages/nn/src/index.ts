@@ -16,7 +16,16 @@ export {
 } from './io/safetensors.js';
 export * from './layers/index.js';
 export * from './losses/index.js';
-export { type LoadStateDictResult, Module, type StateDict, stateDictToJSON } from './module.js';
+export {
+  type AnyModule,
+  type ForwardHook,
+  type ForwardPreHook,
+  isModule,
+  type LoadStateDictResult,
+  Module,
+  type StateDict,
+  stateDictToJSON,
+} from './module.js';
 export {
   type Exportable,
   type ExportOnnxOptions,

@@ -1,4 +1,4 @@
-import { noGrad, TapegradError, type Tensor } from '@tapegrad/core';
+import { noGrad, type RemovableHandle, TapegradError, type Tensor } from '@tapegrad/core';
 import { Parameter, type TensorJSON, tensorFromJSON, tensorToJSON } from './parameter.js';
 import { fmtShape } from './util.js';
 
@@ -18,30 +18,101 @@ export interface LoadStateDictResult {
   unexpectedKeys: string[];
 }
 
+// Hook types are declared as methods so that their parameters compare bivariantly: a module of any
+// inputs then still counts as an `AnyModule` (the usual method-bivariance idiom).
+interface PreHookShape<M, In> {
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes is a void function
+  hook(module: M, inputs: In): In | undefined | void;
+}
+interface HookShape<M, In, Out> {
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes is a void function
+  hook(module: M, inputs: In, output: Out): Out | undefined | void;
+}
+
+/**
+ * Runs before `forward` with the module and its inputs; may return replacement inputs (as
+ * PyTorch's `register_forward_pre_hook`).
+ */
+export type ForwardPreHook<M, In> = PreHookShape<M, In>['hook'];
+
+/**
+ * Runs after `forward` with the module, its inputs and its output; may return a replacement
+ * output (as PyTorch's `register_forward_hook`).
+ */
+export type ForwardHook<M, In, Out> = HookShape<M, In, Out>['hook'];
+
+/** Any module, whatever its inputs and output (for containers such as `ModuleList`). */
+export type AnyModule = Module<unknown[], unknown>;
+
+/** Adds `entry` to `list` and returns a handle whose `remove()` takes it out again. */
+function handleFor<T>(list: T[], entry: T): RemovableHandle {
+  list.push(entry);
+  return {
+    remove: () => {
+      const i = list.indexOf(entry);
+      if (i >= 0) list.splice(i, 1);
+    },
+  };
+}
+
 /**
  * The base class of every layer and model. Assigning a {@link Parameter}, a `Module` or an array
  * of modules to a property registers it (in assignment order, as PyTorch), so `parameters()`,
  * `namedParameters()` (`'0.weight'`), `stateDict()`, `train()`/`eval()` and `zeroGrad()` find it.
- * Subclasses implement `forward`; `call` runs it.
+ * Subclasses implement `forward`; `call` runs it (with the forward hooks).
+ *
+ * @typeParam In - the arguments of `forward` (tensors by default).
+ * @typeParam Out - what `forward` returns (a tensor by default; a tuple for recurrent layers).
  */
-export class Module {
+export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
   /** True in training mode (the default); `eval()` clears it recursively. */
   training = true;
   // ES private: invisible to the property scan that registers parameters and children.
   /** Buffer property name → its key in `stateDict()`. */
   readonly #buffers = new Map<string, string>();
+  // Stored type-erased: fields typed with In/Out would make Module<In, Out> invariant in them, and
+  // then no module would count as an AnyModule. `registerForward*Hook` keep the public types exact.
+  readonly #preHooks: { run: (inputs: unknown[]) => unknown }[] = [];
+  readonly #hooks: { run: (inputs: unknown[], output: unknown) => unknown }[] = [];
 
   /** The computation; subclasses override it. */
-  forward(..._inputs: Tensor[]): Tensor {
+  forward(..._inputs: In): Out {
     throw new TapegradError(
       this.constructor.name,
       'forward() is not implemented; override it in the subclass.',
     );
   }
 
-  /** Runs `forward` (the counterpart of calling a PyTorch module). */
-  call(...inputs: Tensor[]): Tensor {
-    return this.forward(...inputs);
+  /**
+   * Runs `forward` (the counterpart of calling a PyTorch module): forward pre-hooks first, each
+   * able to replace the inputs, then `forward`, then forward hooks, each able to replace the output.
+   */
+  call(...inputs: In): Out {
+    if (this.#preHooks.length === 0 && this.#hooks.length === 0) return this.forward(...inputs);
+    let args = inputs;
+    for (const { run } of [...this.#preHooks]) args = (run(args) as In | undefined) ?? args;
+    let out = this.forward(...args);
+    for (const { run } of [...this.#hooks]) out = (run(args, out) as Out | undefined) ?? out;
+    return out;
+  }
+
+  /** Registers `hook(module, inputs)` to run before every `forward`; `remove()` on the handle undoes it. */
+  registerForwardPreHook(hook: ForwardPreHook<this, In>): RemovableHandle {
+    return handleFor(this.#preHooks, { run: (inputs) => hook(this, inputs as In) });
+  }
+
+  /** Registers `hook(module, inputs, output)` to run after every `forward`; `remove()` undoes it. */
+  registerForwardHook(hook: ForwardHook<this, In, Out>): RemovableHandle {
+    return handleFor(this.#hooks, { run: (inputs, output) => hook(this, inputs as In, output as Out) });
+  }
+
+  /**
+   * Sets `requiresGrad` on every parameter (recursively): `requiresGrad_(false)` freezes the
+   * module, so backward leaves its parameters' `.grad` null and optimizers skip them.
+   */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
   }
 
   /**
@@ -56,16 +127,16 @@ export class Module {
   }
 
   /** Direct submodules with their property names (array elements as `name.i`), in order. */
-  namedChildren(): [string, Module][] {
-    const out: [string, Module][] = [];
-    const seen = new Set<Module>();
+  namedChildren(): [string, AnyModule][] {
+    const out: [string, AnyModule][] = [];
+    const seen = new Set<AnyModule>();
     for (const [key, value] of Object.entries(this)) {
-      if (value instanceof Module) {
+      if (isModule(value)) {
         if (!seen.has(value)) out.push([key, value]);
         seen.add(value);
       } else if (Array.isArray(value)) {
-        value.forEach((m, i) => {
-          if (m instanceof Module && !seen.has(m)) {
+        value.forEach((m: unknown, i) => {
+          if (isModule(m) && !seen.has(m)) {
             seen.add(m);
             out.push([`${key}.${i}`, m]);
           }
@@ -76,15 +147,15 @@ export class Module {
   }
 
   /** Direct submodules in order. */
-  children(): Module[] {
+  children(): AnyModule[] {
     return this.namedChildren().map(([, m]) => m);
   }
 
   /** This module and every submodule, depth first (each once), with dotted names ('' for this one). */
-  namedModules(prefix = '', seen = new Set<Module>()): [string, Module][] {
+  namedModules(prefix = '', seen = new Set<AnyModule>()): [string, AnyModule][] {
     if (seen.has(this)) return [];
     seen.add(this);
-    const out: [string, Module][] = [[prefix, this]];
+    const out: [string, AnyModule][] = [[prefix, this]];
     for (const [name, child] of this.namedChildren()) {
       out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name, seen));
     }
@@ -92,7 +163,7 @@ export class Module {
   }
 
   /** This module and every submodule, depth first. */
-  modules(): Module[] {
+  modules(): AnyModule[] {
     return this.namedModules().map(([, m]) => m);
   }
 
@@ -167,8 +238,8 @@ export class Module {
     for (const p of this.parameters()) p.grad = null;
   }
 
-  /** Calls `fn` on every submodule, then on this one (e.g. custom initialization). */
-  apply(fn: (m: Module) => void): this {
+  /** Calls `fn` on every submodule (depth first), then on this one (e.g. custom initialization). */
+  apply(fn: (m: AnyModule) => void): this {
     for (const child of this.children()) child.apply(fn);
     fn(this);
     return this;
@@ -270,6 +341,9 @@ function withCurrentKeys<T>(
   }
   return out;
 }
+
+/** Whether `x` is a module (of any inputs and output). */
+export const isModule = (x: unknown): x is AnyModule => x instanceof Module;
 
 const isTensorJSON = (x: unknown): x is TensorJSON =>
   typeof x === 'object' && x !== null && !('backward' in x) && 'shape' in x && 'data' in x;

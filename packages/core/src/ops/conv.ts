@@ -124,10 +124,19 @@ function convForward(x: Tensor, weight: Tensor, g: ConvGeometry): Tensor {
   );
 }
 
-/** d⟨conv2d(x, w), gy⟩/dx: `col2im(wᵀ · gy)` per image. */
-function convInputGrad(gy: Tensor, weight: Tensor, xShape: readonly number[], g: ConvGeometry): Tensor {
+/**
+ * d⟨conv2d(x, w), gy⟩/dx: `col2im(wᵀ · gy)` per image. It is also the transposed convolution of
+ * `gy`, which records it under `op`.
+ */
+export function convInputGrad(
+  gy: Tensor,
+  weight: Tensor,
+  xShape: readonly number[],
+  g: ConvGeometry,
+  op = 'conv2dInputGrad',
+): Tensor {
   return record(
-    'conv2dInputGrad',
+    op,
     [gy, weight],
     ([dy, w]) => {
       const n = xShape[0]!;

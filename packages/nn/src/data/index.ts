@@ -12,5 +12,6 @@ export {
 export { DataLoader, type DataLoaderOptions } from './loader.js';
 export { accuracy, confusionMatrix, formatConfusionMatrix } from './metrics.js';
 export { MinMaxScaler, type MinMaxScalerOptions } from './minmax.js';
+export { randomSplit, Subset } from './split.js';
 export { Standardizer, type StandardizerOptions } from './standardizer.js';
 export { Whitener, type WhitenerOptions } from './whitener.js';

@@ -1,8 +1,33 @@
-import { markComposite, TapegradError, type Tensor } from '@tapegrad/core';
+import { markComposite, TapegradError, type Tensor, where } from '@tapegrad/core';
 import { fmtShape } from '../util.js';
 
-/** Rows of `weight` `[numEmbeddings, dim]` at int32 `indices` of any shape: `[...indices.shape, dim]`. */
-export function embedding(indices: Tensor, weight: Tensor, op = 'embedding'): Tensor {
+/** Options of {@link embedding}. */
+export interface EmbeddingOptions {
+  /** Indices equal to this (negative counts from the end) read their row but send it no gradient. */
+  paddingIdx?: number | null;
+  /** Names the caller in errors. */
+  op?: string;
+}
+
+/** `paddingIdx` as a row number in `[0, n)`, or null. */
+export function paddingRow(op: string, paddingIdx: number | null | undefined, n: number): number | null {
+  if (paddingIdx === null || paddingIdx === undefined) return null;
+  if (!Number.isInteger(paddingIdx) || paddingIdx < -n || paddingIdx >= n) {
+    throw new TapegradError(
+      op,
+      `paddingIdx must be an integer in [${-n}, ${n - 1}] for ${n} embeddings, got ${paddingIdx}.`,
+    );
+  }
+  return paddingIdx < 0 ? paddingIdx + n : paddingIdx;
+}
+
+/**
+ * Rows of `weight` `[numEmbeddings, dim]` at int32 `indices` of any shape: `[...indices.shape, dim]`.
+ * With `paddingIdx`, positions holding that index read the row as usual but pass no gradient to
+ * it, as PyTorch's `F.embedding(…, padding_idx)`. (A string third argument is the caller's name.)
+ */
+export function embedding(indices: Tensor, weight: Tensor, options: EmbeddingOptions | string = {}): Tensor {
+  const { paddingIdx = null, op = 'embedding' } = typeof options === 'string' ? { op: options } : options;
   if (indices.dtype !== 'int32') {
     throw new TapegradError(
       op,
@@ -20,6 +45,12 @@ export function embedding(indices: Tensor, weight: Tensor, op = 'embedding'): Te
       );
     }
   }
-  const rows = weight.indexSelect(0, indices.reshape([indices.size]));
-  return markComposite(rows.reshape([...indices.shape, weight.shape[1]!]), 'embedding', [indices, weight]);
+  const flat = indices.reshape([indices.size]);
+  const shape = [...indices.shape, weight.shape[1]!];
+  const rows = weight.indexSelect(0, flat).reshape(shape);
+  const pad = paddingRow(op, paddingIdx, n);
+  if (pad === null || !weight.requiresGrad) return markComposite(rows, 'embedding', [indices, weight]);
+  // the padding positions read the same values from a detached weight, so no gradient reaches its row
+  const frozen = weight.detach().indexSelect(0, flat).reshape(shape);
+  return where(indices.eq(pad).unsqueeze(-1), frozen, rows);
 }

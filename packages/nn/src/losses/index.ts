@@ -3,5 +3,18 @@ export { type BceOptions, type BceWithLogitsOptions, bceWithLogits, binaryCrossE
 export { type CrossEntropyOptions, crossEntropy, type NllLossOptions, nllLoss } from './classification.js';
 export { type KlDivOptions, klDiv } from './kl.js';
 export { type MultiMarginOptions, multiMarginLoss } from './margin.js';
+export {
+  BCELoss,
+  BCEWithLogitsLoss,
+  CrossEntropyLoss,
+  HuberLoss,
+  KLDivLoss,
+  L1Loss,
+  Loss,
+  MSELoss,
+  MultiMarginLoss,
+  NLLLoss,
+  SmoothL1Loss,
+} from './modules.js';
 export type { Reduction, ReductionOptions } from './reduction.js';
 export { huberLoss, l1Loss, mseLoss, smoothL1Loss } from './regression.js';

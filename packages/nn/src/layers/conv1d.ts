@@ -1,0 +1,62 @@
+import { TapegradError, type Tensor, zeros } from '@tapegrad/core';
+import { kaimingUniform, uniform } from '../init.js';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { fmtShape, requireFloatDtype, requireInt } from '../util.js';
+import type { LayerOptions } from './options.js';
+
+/** Options of {@link Conv1d}. */
+export interface Conv1dLayerOptions extends LayerOptions {
+  stride?: number;
+  padding?: number;
+  /** Learn a per-channel bias (default true). */
+  bias?: boolean;
+}
+
+/**
+ * 1-D cross-correlation over `[N, C, L]` (or unbatched `[C, L]`) input: weight
+ * `[outChannels, inChannels, kernelSize]`, bias `[outChannels]`, initialized as PyTorch (uniform in
+ * ±1/√(inChannels·kernelSize)).
+ */
+export class Conv1d extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: number;
+  readonly stride: number;
+  readonly padding: number;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: number, options: Conv1dLayerOptions = {}) {
+    super();
+    this.inChannels = requireInt('Conv1d', 'inChannels', inChannels);
+    this.outChannels = requireInt('Conv1d', 'outChannels', outChannels);
+    this.kernelSize = requireInt('Conv1d', 'kernelSize', kernelSize);
+    this.stride = requireInt('Conv1d', 'stride', options.stride ?? 1);
+    this.padding = requireInt('Conv1d', 'padding', options.padding ?? 0, 0);
+    const dtype = requireFloatDtype('Conv1d', options.dtype ?? 'float32');
+    const { generator } = options;
+    this.weight = new Parameter(zeros([outChannels, inChannels, kernelSize], { dtype }));
+    kaimingUniform(this.weight, { a: Math.sqrt(5), generator });
+    this.bias = null;
+    if (options.bias ?? true) {
+      const bound = 1 / Math.sqrt(inChannels * kernelSize);
+      this.bias = new Parameter(zeros([outChannels], { dtype }));
+      uniform(this.bias, -bound, bound, { generator });
+    }
+  }
+
+  override forward(x: Tensor): Tensor {
+    if ((x.ndim !== 3 && x.ndim !== 2) || x.shape[x.ndim - 2] !== this.inChannels) {
+      throw new TapegradError(
+        'Conv1d',
+        `expects input [N, ${this.inChannels}, L] or [${this.inChannels}, L], got shape ${fmtShape(x.shape)}.`,
+      );
+    }
+    return x.conv1d(this.weight, { bias: this.bias, stride: this.stride, padding: this.padding });
+  }
+
+  override extraRepr(): string {
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}, bias=${this.bias !== null}`;
+  }
+}
