@@ -83,6 +83,7 @@ export {
   type WorksheetUpdate,
   type WorksheetValue,
 } from './inspect/worksheet.js';
+export { getNumThreads, setNumThreads } from './kernels/threads/pool.js';
 export { evaluateFormula, type Formula } from './math/formula.js';
 export type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
 export type { ConvTranspose2dOptions } from './ops/conv-transpose.js';

@@ -29,6 +29,7 @@ type Operand = Tensor | number;
 export type GradHook = (grad: Tensor) => Tensor | undefined | void;
 /** Returned by hook registrations: `remove()` unregisters the hook. */
 export interface RemovableHandle {
+  /** Unregisters the hook; calling it again does nothing. */
   remove(): void;
 }
 type Axis = number | readonly number[];

@@ -1,17 +1,15 @@
 /**
- * 2-D convolution (cross-correlation, NCHW) via im2col + matmul, and max pooling. The input and
+ * 2-D convolution (cross-correlation, NCHW) via im2col + one matmul per batch, and max pooling. The input and
  * weight gradients are ops of their own whose backward rules are conv2d and each other, so
  * second derivatives through convolutions work.
  */
 
-import { allocate } from '../dtype.js';
 import { fmtShape, TapegradError } from '../errors.js';
-import { addInto } from '../kernels/binary.js';
-import { type ConvGeometry, col2im, im2col, maxPool2d as poolKernel } from '../kernels/conv.js';
-import { matmul } from '../kernels/matmul.js';
-import { markComposite, record } from '../record.js';
+import { type ConvGeometry, maxPool2d as poolKernel } from '../kernels/conv.js';
+import * as kernels from '../kernels/conv-gemm.js';
+import { record } from '../record.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
-import { reshape, scatterAdd } from './shape-core.js';
+import { scatterAdd } from './shape-core.js';
 
 /** A size given once for both spatial axes, or as `[h, w]`. */
 export type Pair = number | readonly [number, number];
@@ -83,43 +81,31 @@ export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): 
     throw new TapegradError('conv2d', `bias must have shape [${o}], got ${fmtShape(bias.shape)}.`);
   }
   const g = geometry('conv2d', x.shape, kh, kw, stride, padding);
-  const y = convForward(x, weight, g);
-  return bias ? markComposite(y.add(reshape(bias, [1, o, 1, 1])), 'conv2d', [x, weight, bias], y.attrs) : y;
+  return convForward(x, weight, bias, g);
 }
 
-function convForward(x: Tensor, weight: Tensor, g: ConvGeometry): Tensor {
+/** The recorded convolution; the bias is added as the output is written, not in a pass of its own. */
+function convForward(x: Tensor, weight: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor {
   return record(
     'conv2d',
-    [x, weight],
-    ([a, w]) => {
+    bias ? [x, weight, bias] : [x, weight],
+    ([a, w, b]) => {
       const n = a!.shape[0]!;
       const o = w!.shape[0]!;
-      const ckk = g.c * g.kh * g.kw;
-      const plane = g.oh * g.ow;
       const out = emptyTensor([n, o, g.oh, g.ow], a!.dtype);
-      const cols = allocate(a!.dtype, ckk * plane) as Float64Array;
-      for (let b = 0; b < n; b++) {
-        im2col(a!.data as Float64Array, b, g, cols);
-        matmul(
-          w!.data as Float64Array,
-          0,
-          cols,
-          0,
-          out.data as Float64Array,
-          b * o * plane,
-          o,
-          plane,
-          ckk,
-          false,
-          false,
-        );
-      }
+      const data = (t: Tensor) => t.data as Float64Array;
+      kernels.convForward(data(a!), data(w!), b ? data(b) : null, data(out), n, o, g);
       return out;
     },
-    (gy, [a, w], _, needs) => [
-      needs[0] ? convInputGrad(gy, w!, a!.shape, g) : null,
-      needs[1] ? convWeightGrad(a!, gy, w!.shape, g) : null,
-    ],
+    (gy, [a, w], _, needs) => {
+      const grads = [
+        needs[0] ? convInputGrad(gy, w!, a!.shape, g) : null,
+        needs[1] ? convWeightGrad(a!, gy, w!.shape, g) : null,
+      ];
+      // d(conv + bias)/dbias: the output gradient summed over the batch and the pixels.
+      if (bias) grads.push(needs[2] ? gy.sum([0, 2, 3]) : null);
+      return grads;
+    },
     { stride: [g.sh, g.sw], padding: [g.ph, g.pw] },
   );
 }
@@ -139,32 +125,19 @@ export function convInputGrad(
     op,
     [gy, weight],
     ([dy, w]) => {
-      const n = xShape[0]!;
-      const o = w!.shape[0]!;
-      const ckk = g.c * g.kh * g.kw;
-      const plane = g.oh * g.ow;
       const dx = emptyTensor(xShape, dy!.dtype);
-      const cols = allocate(dy!.dtype, ckk * plane) as Float64Array;
-      for (let b = 0; b < n; b++) {
-        matmul(
-          w!.data as Float64Array,
-          0,
-          dy!.data as Float64Array,
-          b * o * plane,
-          cols,
-          0,
-          ckk,
-          plane,
-          o,
-          true,
-          false,
-        );
-        col2im(cols, b, g, dx.data as Float64Array);
-      }
+      kernels.convInputGrad(
+        dy!.data as Float64Array,
+        w!.data as Float64Array,
+        dx.data as Float64Array,
+        xShape[0]!,
+        w!.shape[0]!,
+        g,
+      );
       return dx;
     },
     (c, [dy, w], _, needs) => [
-      needs[0] ? convForward(c, w!, g) : null,
+      needs[0] ? convForward(c, w!, null, g) : null,
       needs[1] ? convWeightGrad(c, dy!, w!.shape, g) : null,
     ],
   );
@@ -176,23 +149,20 @@ function convWeightGrad(x: Tensor, gy: Tensor, wShape: readonly number[], g: Con
     'conv2dWeightGrad',
     [x, gy],
     ([a, dy]) => {
-      const n = a!.shape[0]!;
-      const o = wShape[0]!;
-      const ckk = g.c * g.kh * g.kw;
-      const plane = g.oh * g.ow;
       const dw = emptyTensor(wShape, a!.dtype);
-      const part = allocate(a!.dtype, o * ckk) as Float64Array;
-      const cols = allocate(a!.dtype, ckk * plane) as Float64Array;
-      for (let b = 0; b < n; b++) {
-        im2col(a!.data as Float64Array, b, g, cols);
-        matmul(dy!.data as Float64Array, b * o * plane, cols, 0, part, 0, o, ckk, plane, false, true);
-        addInto(dw.data, part);
-      }
+      kernels.convWeightGrad(
+        a!.data as Float64Array,
+        dy!.data as Float64Array,
+        dw.data as Float64Array,
+        a!.shape[0]!,
+        wShape[0]!,
+        g,
+      );
       return dw;
     },
     (c, [a, dy], _, needs) => [
       needs[0] ? convInputGrad(dy!, c, a!.shape, g) : null,
-      needs[1] ? convForward(a!, c, g) : null,
+      needs[1] ? convForward(a!, c, null, g) : null,
     ],
   );
 }

@@ -59,6 +59,7 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module {
     return m;
   }
 
+  /** The modules in order. */
   *[Symbol.iterator](): Iterator<M> {
     yield* this.#items;
   }
@@ -156,6 +157,7 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module {
     return [...this.#items.entries()];
   }
 
+  /** `[name, module]` pairs in insertion order. */
   *[Symbol.iterator](): Iterator<[string, M]> {
     yield* this.#items.entries();
   }

@@ -85,6 +85,7 @@ abstract class BatchNormBase extends Module {
   protected abstract readonly layout: {
     name: string;
     ranks: readonly number[];
+    /** The accepted input shapes for `channels` channels, in words. */
     describe: (channels: number) => string;
   };
 
@@ -133,11 +134,12 @@ abstract class BatchNormBase extends Module {
   }
 }
 
-/** Batch normalization over `[N, C]` or `[N, C, L]` per channel (see {@link BatchNormBase}). */
+/** Batch normalization over `[N, C]` or `[N, C, L]` per channel (running statistics in training, as PyTorch). */
 export class BatchNorm1d extends BatchNormBase {
   protected override readonly layout = {
     name: 'BatchNorm1d',
     ranks: [2, 3],
+    /** The accepted input shapes, in words. */
     describe: (c: number) => `[N, ${c}] or [N, ${c}, L]`,
   };
   constructor(numFeatures: number, options: BatchNormLayerOptions = {}) {
@@ -145,11 +147,12 @@ export class BatchNorm1d extends BatchNormBase {
   }
 }
 
-/** Batch normalization over NCHW input `[N, C, H, W]` per channel (see {@link BatchNormBase}). */
+/** Batch normalization over NCHW input `[N, C, H, W]` per channel (running statistics in training, as PyTorch). */
 export class BatchNorm2d extends BatchNormBase {
   protected override readonly layout = {
     name: 'BatchNorm2d',
     ranks: [4],
+    /** The accepted input shapes, in words. */
     describe: (c: number) => `[N, ${c}, H, W]`,
   };
   constructor(numFeatures: number, options: BatchNormLayerOptions = {}) {

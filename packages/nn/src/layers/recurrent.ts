@@ -157,6 +157,7 @@ export class RNN extends RecurrentBase<[input: Tensor, h0?: Tensor | null], [Ten
     return [r.output, r.h];
   }
 
+  /** The sizes and options, and the nonlinearity when it is not tanh. */
   override extraRepr(): string {
     return `${super.extraRepr()}${this.nonlinearity === 'relu' ? ", nonlinearity='relu'" : ''}`;
   }
