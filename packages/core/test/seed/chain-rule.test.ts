@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkHandDerived, explainGradient, explainGradientPaths, TapegradError } from '../../src/index.js';
+import { checkHandDerived, explainGradientPaths, TapegradError } from '../../src/index.js';
 import { buildFromEquations, closeRel, printed, seed } from './fixture.js';
 
 const REL = 1e-12;
