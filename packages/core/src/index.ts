@@ -22,7 +22,13 @@ export {
   type HandDerivedOptions,
   type HandDerivedReport,
   type HandDerivedRow,
+  type HandDiagnosis,
   type HandGradient,
+  type HandGradients,
+  type HandMistake,
+  type HandResult,
+  type HandValues,
+  type HandWorst,
 } from './check/hand-derived.js';
 export {
   arange,
@@ -65,9 +71,22 @@ export {
   type ExplainOptions,
   explainGradient,
   explainGradientPaths,
+  type FormulaDefinition,
   type GradientExplanation,
 } from './inspect/explain.js';
+export { type FormulaFormatOptions, formatFormula } from './inspect/formula-format.js';
+export type { ReportFormat } from './inspect/markup.js';
+export {
+  type BackpropWorksheet,
+  backpropWorksheet,
+  type WorksheetGradient,
+  type WorksheetOptions,
+  type WorksheetTerm,
+  type WorksheetUpdate,
+  type WorksheetValue,
+} from './inspect/worksheet.js';
 export { getNumThreads, setNumThreads } from './kernels/threads/pool.js';
+export { evaluateFormula, type Formula } from './math/formula.js';
 export type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
 export type { ConvTranspose2dOptions } from './ops/conv-transpose.js';
 export type { Conv1dOptions } from './ops/conv1d.js';

@@ -4,6 +4,7 @@ import { fmtShape, TapegradError } from './errors.js';
 import { formatTensor } from './format.js';
 import { addInto } from './kernels/binary.js';
 import { hasNonFinite } from './kernels/unary.js';
+import { labelGiven } from './label-hook.js';
 import type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
 import type { ConvTranspose2dOptions } from './ops/conv-transpose.js';
 import type { Conv1dOptions } from './ops/conv1d.js';
@@ -64,7 +65,14 @@ export class Tensor implements TapeNode<Tensor> {
   /** Accumulated gradient after `backward()`: a tensor of this shape, or `null` if none reached it. */
   grad: Tensor | null = null;
   /** A name shown by `explainGradient`, `toDot` and the verification reports. */
-  label: string | undefined;
+  get label(): string | undefined {
+    return this.labelName;
+  }
+  set label(label: string | undefined) {
+    this.labelName = label;
+    if (label !== undefined) labelGiven(this, label);
+  }
+  private labelName: string | undefined;
   /** Creation order on the tape (see `TapeNode.seq`). */
   readonly seq = nextSeq();
   /** The op that produced this tensor (`'leaf'` for leaves). */
