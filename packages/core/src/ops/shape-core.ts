@@ -1,12 +1,6 @@
-/**
- * Shape primitives every other shape op is built from: `reshape`, and gathering flat positions
- * (`take`) with its adjoint (`scatterAdd`). (Casts and broadcasting, which the engine itself
- * needs, live with it in `record.ts`.)
- */
-import { fmtShape, TapegradError } from '../errors.js';
 import * as k from '../kernels/indexing.js';
 import { cast, expand, record, sumTo } from '../record.js';
-import { broadcastsTo, checkShape, resolveShape, sameShape, sizeOf } from '../shape.js';
+import { resolveShape } from '../shape.js';
 import type { OpAttrs } from '../tensor.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
 import { provideOps } from '../tensor-ops.js';
