@@ -93,6 +93,7 @@ export type { Conv1dOptions } from './ops/conv1d.js';
 export { einsum } from './ops/einsum.js';
 export { erf, where } from './ops/elementwise.js';
 export { linear } from './ops/matmul.js';
+export { type AdamStepOptions, adamStep_ } from './ops/optim.js';
 export type { AvgPool2dOptions } from './ops/pool.js';
 export { concat, oneHot, stack } from './ops/shape.js';
 export type { SortResult } from './ops/sort.js';

@@ -132,12 +132,28 @@ export class Tensor implements TapeNode<Tensor> {
    */
   writable(): TypedArray {
     const data = this.data;
-    const readers = this.storage.readers;
-    if (readers !== null) {
-      this.storage.readers = null;
-      for (const r of readers) void r.data;
-    }
+    this.detachReaders();
     return data;
+  }
+
+  /**
+   * @internal Hands the pending values still reading this buffer a copy of it, so that they keep
+   * the values they were created from whatever is written here next. A copy costs less than
+   * computing them (most are never read: the rest of their chain was computed without them).
+   */
+  detachReaders(): void {
+    const readers = this.storage.readers;
+    if (readers === null) return;
+    this.storage.readers = null;
+    let copy: Tensor | null = null;
+    for (const r of readers) {
+      if (r._pending === null) continue;
+      if (copy === null) {
+        copy = new Tensor(allocate(this.dtype, this.size, null), this.shape, this.dtype);
+        copy._data!.set(this.data);
+      }
+      r._pending.rebase?.(r, this.storage, copy);
+    }
   }
 
   /** @internal A 0-d tensor holding `value`. */
@@ -708,6 +724,8 @@ export interface PendingValue {
   evaluate(target: Tensor): TypedArray;
   /** Adds the elements into `into` (same size) without allocating them; false if it cannot. */
   addInto?(into: TypedArray): boolean;
+  /** Reads `copy` wherever it read a tensor of storage `from` (`target` holds this pending value). */
+  rebase?(target: Tensor, from: Storage, copy: Tensor): void;
 }
 
 /** @internal What tensors viewing one buffer share: its version and the pending values reading it. */
