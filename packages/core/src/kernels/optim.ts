@@ -26,6 +26,28 @@ export interface AdamConstants {
  * running maximum of `v`), `p ← p − (lr/(1−β₁ᵗ)) · m / (√v̂/√(1−β₂ᵗ) + eps)`.
  */
 export function adamStep(p: Arr, g: Arr, m: Arr, v: Arr, vMax: Arr | null, c: AdamConstants): void {
+  if (c.weightDecay === 0 && vMax === null) adamPlain(p, g, m, v, c);
+  else adamGeneral(p, g, m, v, vMax, c);
+}
+
+/** The common case — no weight decay, no AMSGrad — without a branch in the loop. */
+function adamPlain(p: Arr, g: Arr, m: Arr, v: Arr, c: AdamConstants): void {
+  const { beta1, beta2, eps, bias2Sqrt } = c;
+  const a1 = 1 - beta1;
+  const a2 = 1 - beta2;
+  const step = -c.lr / c.bias1;
+  const sign = c.maximize ? -1 : 1;
+  for (let i = 0; i < p.length; i++) {
+    const d = sign * g[i]!;
+    const mi = m[i]! * beta1 + a1 * d;
+    const vi = v[i]! * beta2 + a2 * d * d;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = p[i]! + (step * mi) / (Math.sqrt(vi) / bias2Sqrt + eps);
+  }
+}
+
+function adamGeneral(p: Arr, g: Arr, m: Arr, v: Arr, vMax: Arr | null, c: AdamConstants): void {
   const { beta1, beta2, eps, bias2Sqrt, weightDecay } = c;
   const keep = 1 - c.lr * weightDecay;
   const step = -c.lr / c.bias1;
