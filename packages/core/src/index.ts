@@ -4,6 +4,8 @@
  * @module @tapegrad/core
  */
 
+import './ops/all.js';
+
 export type { GeluOptions, SoftplusOptions } from './activation-options.js';
 export {
   optionalTensor,
@@ -28,7 +30,13 @@ export {
   type HandDerivedOptions,
   type HandDerivedReport,
   type HandDerivedRow,
+  type HandDiagnosis,
   type HandGradient,
+  type HandGradients,
+  type HandMistake,
+  type HandResult,
+  type HandValues,
+  type HandWorst,
 } from './check/hand-derived.js';
 export {
   arange,
@@ -71,16 +79,30 @@ export {
   type ExplainOptions,
   explainGradient,
   explainGradientPaths,
+  type FormulaDefinition,
   type GradientExplanation,
 } from './inspect/explain.js';
+export { type FormulaFormatOptions, formatFormula } from './inspect/formula-format.js';
+export type { ReportFormat } from './inspect/markup.js';
+export {
+  type BackpropWorksheet,
+  backpropWorksheet,
+  type WorksheetGradient,
+  type WorksheetOptions,
+  type WorksheetTerm,
+  type WorksheetUpdate,
+  type WorksheetValue,
+} from './inspect/worksheet.js';
 export { crc32 } from './kernels/checksum.js';
 export { getNumThreads, setNumThreads } from './kernels/threads/pool.js';
+export { evaluateFormula, type Formula } from './math/formula.js';
 export type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
 export type { ConvTranspose2dOptions } from './ops/conv-transpose.js';
 export type { Conv1dOptions } from './ops/conv1d.js';
 export { einsum } from './ops/einsum.js';
 export { erf, where } from './ops/elementwise.js';
 export { linear } from './ops/matmul.js';
+export { type AdamStepOptions, adamStep_ } from './ops/optim.js';
 export type { AvgPool2dOptions } from './ops/pool.js';
 export type { VarianceOptions } from './ops/reduce.js';
 export { concat, type OneHotOptions, oneHot, stack } from './ops/shape.js';

@@ -14,7 +14,7 @@ import { currentScope, type RecyclingScope } from './buffer-pool.js';
 import { allocate, type DType, type TypedArray } from './dtype.js';
 import { type CompareOp, type FusedProgram, type FusedStep, runFused, sumFused } from './kernels/fused.js';
 import type { BinaryRule, UnaryRule } from './math/rules.js';
-import { type PendingValue, Tensor } from './tensor.js';
+import { type PendingValue, type Storage, Tensor } from './tensor.js';
 
 /** An elementwise step before its operands are numbered: what `FusedStep` is without them. */
 export type FusedOp =
@@ -36,7 +36,8 @@ const MAX_READERS = 64;
 class Lazy implements PendingValue {
   constructor(
     readonly op: FusedOp,
-    readonly inputs: readonly Tensor[],
+    /** Its operands; `rebase` may swap one for a copy of its buffer. */
+    public inputs: Tensor[],
     readonly steps: number,
     /** The recycling scope that created it: its buffer may be reclaimed only at that scope's end. */
     readonly owner: RecyclingScope | null,
@@ -52,6 +53,11 @@ class Lazy implements PendingValue {
   addInto(into: TypedArray): boolean {
     runFused(compileRoot(this, into.length, intoIsFloat64(into)), into, true);
     return true;
+  }
+
+  rebase(target: Tensor, from: Storage, copy: Tensor): void {
+    this.inputs = this.inputs.map((x) => (x.storage === from ? copy : x));
+    addReader(copy, target);
   }
 
   /** Stops reading the inputs' buffers once evaluated. */
@@ -88,7 +94,7 @@ export function fuse(
     for (const x of inputs) if (x._pending instanceof Lazy) void x.data;
     steps = 1;
   }
-  const out = new Tensor(null, shape, dtype, new Lazy(op, inputs, steps, currentScope()));
+  const out = new Tensor(null, shape, dtype, new Lazy(op, [...inputs], steps, currentScope()));
   for (const x of inputs) addReader(x, out);
   return out;
 }
@@ -96,7 +102,7 @@ export function fuse(
 function addReader(x: Tensor, reader: Tensor): void {
   const readers = (x.storage.readers ??= new Set());
   readers.add(reader);
-  if (readers.size > MAX_READERS) x.writable(); // evaluates them all (x itself is not changed)
+  if (readers.size > MAX_READERS) x.detachReaders(); // bounds what x's storage keeps alive
 }
 
 /** Σ of a pending tensor's elements (float64 accumulation) without storing them; null if not pending. */

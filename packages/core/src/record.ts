@@ -2,10 +2,12 @@ import { requireOperand, requireTensor } from './args.js';
 import { type DType, promote } from './dtype.js';
 import { describeValue, fmtShape, TapegradError } from './errors.js';
 import { creationSite, isAnomalyEnabled, isGradEnabled } from './grad-mode.js';
+import * as k from './kernels/indexing.js';
+import { reduceAxes } from './kernels/reduce.js';
 import { hasNonFinite } from './kernels/unary.js';
-import { cast, sumTo } from './ops/shape-core.js';
-import { broadcastsTo, sameShape } from './shape.js';
-import { type OpAttrs, Tensor } from './tensor.js';
+import { fuse } from './lazy.js';
+import { broadcastsTo, checkShape, requireNumberList, sameShape } from './shape.js';
+import { emptyTensor, type OpAttrs, Tensor } from './tensor.js';
 
 /**
  * Maps the gradient of an op's output to the gradients of its inputs, written with tensor ops so
@@ -124,4 +126,72 @@ export function markComposite(
   }
   if (!out.isLeaf) out.composite = { op, inputs: inputs.map((x) => x ?? null), attrs };
   return out;
+}
+
+// --- the ops the engine itself needs: casts (lifting operands) and broadcasting (fitting gradients)
+
+/** Converts to `dtype`; between float dtypes the gradient is cast back. int32 results never require grad. */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  const convert = ([a]: Tensor[]) => {
+    const out = emptyTensor(a!.shape, dtype);
+    k.convert(a!.data, out.data);
+    return out;
+  };
+  if (dtype === 'int32' || x.dtype === 'int32') return convert([x]);
+  return record('cast', [x], convert, (g) => [cast(g, x.dtype)], { dtype });
+}
+
+/** Broadcasts to `shape` (NumPy rules; new leading axes allowed; `-1` keeps a size). */
+export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  requireNumberList('expand', 'the shape', shape);
+  const offset = shape.length - x.shape.length;
+  if (offset < 0) {
+    throw new TapegradError(
+      'expand',
+      `cannot expand shape ${fmtShape(x.shape)} to fewer axes ${fmtShape(shape)}.`,
+    );
+  }
+  const target = shape.map((d, i) => (d === -1 && i >= offset ? x.shape[i - offset]! : d));
+  checkShape('expand', target);
+  if (!broadcastsTo(x.shape, target)) {
+    throw new TapegradError(
+      'expand',
+      `cannot expand shape ${fmtShape(x.shape)} to ${fmtShape(shape)}: only size-1 axes can grow.`,
+    );
+  }
+  if (sameShape(x.shape, target)) return x;
+  return record(
+    'expand',
+    [x],
+    ([a]) => {
+      const lazy = a!.size === 1 ? fuse({ kind: 'copy' }, [a!], target, a!.dtype) : null;
+      if (lazy) return lazy;
+      const out = emptyTensor(target, a!.dtype);
+      k.broadcastTo(a!.data, a!.shape, out.data, target);
+      return out;
+    },
+    (g) => [sumTo(g, x.shape)],
+    { shape: target },
+  );
+}
+
+/** Sums `g` over the axes along which `shape` was broadcast: the adjoint of {@link expand}. */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(g.shape, shape)) return g;
+  const lead = g.shape.length - shape.length;
+  const axes: number[] = [];
+  g.shape.forEach((d, i) => {
+    if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i);
+  });
+  return record(
+    'sum',
+    [g],
+    ([a]) => {
+      const out = emptyTensor(shape, a!.dtype);
+      reduceAxes('sum', a!.data, a!.shape, axes, out.data);
+      return out;
+    },
+    (c) => [expand(c, g.shape)],
+    { axes, keepdims: g.shape.length === shape.length },
+  );
 }

@@ -1,6 +1,7 @@
 import { GELU_KEYS, type GeluOptions, SOFTPLUS_KEYS, type SoftplusOptions } from './activation-options.js';
 import { describeValue, requireNumber as requireParameter, TapegradError } from './errors.js';
 import { creationSite, isAnomalyEnabled, isGradEnabled, withGradMode } from './grad-mode.js';
+import { labelGiven } from './label-hook.js';
 import type { Algebra, Value } from './math/algebra.js';
 import { NUMBERS } from './math/numbers.js';
 import { BINARY_RULES, type BinaryRule, UNARY_RULES, type UnaryRule } from './math/rules.js';
@@ -22,6 +23,7 @@ import {
   type CustomNode,
   leafSegmentWithRoom,
   NO_PARENT,
+  nextOpKey,
   nodeKey,
   opSegmentWithRoom,
   P0_GRAD,
@@ -87,7 +89,10 @@ export class Scalar {
   }
   set label(name: string | undefined) {
     if (name === undefined) this.seg.labels?.delete(this.at);
-    else (this.seg.labels ??= new Map()).set(this.at, String(name));
+    else {
+      (this.seg.labels ??= new Map()).set(this.at, String(name));
+      labelGiven(this, String(name));
+    }
   }
   /** Whether gradients flow to this value (see {@link Scalar.requiresGrad_}). */
   get requiresGrad(): boolean {
@@ -584,6 +589,9 @@ export function scalarNodeInfo(x: Scalar): ScalarNodeInfo {
     operands: [handle(0) ?? seg.d0[at]!, handle(1) ?? seg.d1[at]!],
   };
 }
+
+/** @internal A `seq` no larger than that of any Scalar op result recorded from now on. */
+export const scalarSeqWatermark = (): number => nextOpKey();
 
 /** @internal Gradients of `root` (seeded with 1) for `inputs`, reading the tape even after release. */
 export function scalarGradientsReadOnly(root: Scalar, inputs: readonly Scalar[]): (number | null)[] {

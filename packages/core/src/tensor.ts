@@ -1,25 +1,15 @@
-import { requireTensor } from './args.js';
 import { recycleAfter } from './buffer-pool.js';
 import { allocate, type DType, type TypedArray } from './dtype.js';
 import { fmtShape, TapegradError } from './errors.js';
 import { formatTensor } from './format.js';
 import { addInto } from './kernels/binary.js';
 import { hasNonFinite } from './kernels/unary.js';
-import { type Conv2dOptions, conv2d, type MaxPool2dOptions, maxPool2d } from './ops/conv.js';
-import { type ConvTranspose2dOptions, convTranspose2d } from './ops/conv-transpose.js';
-import { type Conv1dOptions, conv1d } from './ops/conv1d.js';
-import * as ew from './ops/elementwise.js';
-import * as inplace from './ops/inplace.js';
-import { matmul } from './ops/matmul.js';
-import { layerNorm, logSoftmax, softmax } from './ops/nn.js';
-import { type AvgPool2dOptions, adaptiveAvgPool2d, avgPool2d } from './ops/pool.js';
-import * as red from './ops/reduce.js';
-import { cumprod, cumsum } from './ops/scan.js';
-import * as sh from './ops/shape.js';
-import { cast, expand, reshape } from './ops/shape-core.js';
-import { argsort, type SortResult, sort, topk } from './ops/sort.js';
-import { reverseAxes, t } from './ops/transpose.js';
-import { unbind } from './ops/unbind.js';
+import { labelGiven } from './label-hook.js';
+import type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
+import type { ConvTranspose2dOptions } from './ops/conv-transpose.js';
+import type { Conv1dOptions } from './ops/conv1d.js';
+import type { AvgPool2dOptions } from './ops/pool.js';
+import type { SortResult } from './ops/sort.js';
 import { checkOptions } from './options.js';
 import { sizeOf } from './shape.js';
 import {
@@ -30,6 +20,7 @@ import {
   runBackward,
   type TapeNode,
 } from './tape.js';
+import { ops } from './tensor-ops.js';
 
 type Operand = Tensor | number;
 /** A gradient hook: sees the gradient and may return a replacement of the same shape. */
@@ -82,7 +73,14 @@ export class Tensor implements TapeNode<Tensor> {
   /** Accumulated gradient after `backward()`: a tensor of this shape, or `null` if none reached it. */
   grad: Tensor | null = null;
   /** A name shown by `explainGradient`, `toDot` and the verification reports. */
-  label: string | undefined;
+  get label(): string | undefined {
+    return this.labelName;
+  }
+  set label(label: string | undefined) {
+    this.labelName = label;
+    if (label !== undefined) labelGiven(this, label);
+  }
+  private labelName: string | undefined;
   /** Creation order on the tape (see `TapeNode.seq`). */
   readonly seq = nextSeq();
   /** The op that produced this tensor (`'leaf'` for leaves). */
@@ -142,12 +140,28 @@ export class Tensor implements TapeNode<Tensor> {
    */
   writable(): TypedArray {
     const data = this.data;
-    const readers = this.storage.readers;
-    if (readers !== null) {
-      this.storage.readers = null;
-      for (const r of readers) void r.data;
-    }
+    this.detachReaders();
     return data;
+  }
+
+  /**
+   * @internal Hands the pending values still reading this buffer a copy of it, so that they keep
+   * the values they were created from whatever is written here next. A copy costs less than
+   * computing them (most are never read: the rest of their chain was computed without them).
+   */
+  detachReaders(): void {
+    const readers = this.storage.readers;
+    if (readers === null) return;
+    this.storage.readers = null;
+    let copy: Tensor | null = null;
+    for (const r of readers) {
+      if (r._pending === null) continue;
+      if (copy === null) {
+        copy = new Tensor(allocate(this.dtype, this.size, null), this.shape, this.dtype);
+        copy._data!.set(this.data);
+      }
+      r._pending.rebase?.(r, this.storage, copy);
+    }
   }
 
   /** @internal A 0-d tensor holding `value`. */
@@ -182,208 +196,208 @@ export class Tensor implements TapeNode<Tensor> {
   // --- elementwise ------------------------------------------------------------------------------
   /** `this + other`, broadcasting. */
   add(other: Operand): Tensor {
-    return ew.add(this, other);
+    return ops.add(this, other);
   }
   /** `this − other`, broadcasting. */
   sub(other: Operand): Tensor {
-    return ew.sub(this, other);
+    return ops.sub(this, other);
   }
   /** `this · other`, broadcasting. */
   mul(other: Operand): Tensor {
-    return ew.mul(this, other);
+    return ops.mul(this, other);
   }
   /** `this / other`, broadcasting. */
   div(other: Operand): Tensor {
-    return ew.div(this, other);
+    return ops.div(this, other);
   }
   /** `this ^ exponent`, broadcasting. */
   pow(exponent: Operand): Tensor {
-    return ew.pow(this, exponent);
+    return ops.pow(this, exponent);
   }
   /** Elementwise maximum, broadcasting (ties split the gradient evenly). */
   maximum(other: Operand): Tensor {
-    return ew.maximum(this, other);
+    return ops.maximum(this, other);
   }
   /** Elementwise minimum, broadcasting (ties split the gradient evenly). */
   minimum(other: Operand): Tensor {
-    return ew.minimum(this, other);
+    return ops.minimum(this, other);
   }
   /** `−this`. */
   neg(): Tensor {
-    return ew.neg(this);
+    return ops.neg(this);
   }
   /** `e^this`. */
   exp(): Tensor {
-    return ew.exp(this);
+    return ops.exp(this);
   }
   /** Natural logarithm. */
   log(): Tensor {
-    return ew.log(this);
+    return ops.log(this);
   }
   /** log(1 + this), accurate near 0. */
   log1p(): Tensor {
-    return ew.log1p(this);
+    return ops.log1p(this);
   }
   /** e^this − 1, accurate near 0. */
   expm1(): Tensor {
-    return ew.expm1(this);
+    return ops.expm1(this);
   }
   /** Square root. */
   sqrt(): Tensor {
-    return ew.sqrt(this);
+    return ops.sqrt(this);
   }
   /** `this²`. */
   square(): Tensor {
-    return ew.square(this);
+    return ops.square(this);
   }
   /** Absolute value (gradient 0 at 0). */
   abs(): Tensor {
-    return ew.abs(this);
+    return ops.abs(this);
   }
   /** Sine. */
   sin(): Tensor {
-    return ew.sin(this);
+    return ops.sin(this);
   }
   /** Cosine. */
   cos(): Tensor {
-    return ew.cos(this);
+    return ops.cos(this);
   }
   /** Hyperbolic tangent. */
   tanh(): Tensor {
-    return ew.tanh(this);
+    return ops.tanh(this);
   }
   /** The error function. */
   erf(): Tensor {
-    return ew.erf(this);
+    return ops.erf(this);
   }
   /** Logistic sigmoid, overflow-free. */
   sigmoid(): Tensor {
-    return ew.sigmoid(this);
+    return ops.sigmoid(this);
   }
   /** max(0, x) (gradient 0 at 0). */
   relu(): Tensor {
-    return ew.relu(this);
+    return ops.relu(this);
   }
   /** x for x > 0, `slope`·x otherwise. */
   leakyRelu(slope = 0.01): Tensor {
-    return ew.leakyRelu(this, slope);
+    return ops.leakyRelu(this, slope);
   }
   /** x for x > 0, `alpha`·(e^x − 1) otherwise. */
   elu(alpha = 1): Tensor {
-    return ew.elu(this, alpha);
+    return ops.elu(this, alpha);
   }
   /** x·Φ(x) exactly (`'none'`, the default) or with the tanh approximation. */
   gelu(options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
-    return ew.gelu(this, options);
+    return ops.gelu(this, options);
   }
   /** log(1 + e^(βx))/β, and x where βx > threshold (PyTorch's rule). */
   softplus(options: { beta?: number; threshold?: number } = {}): Tensor {
-    return ew.softplus(this, options);
+    return ops.softplus(this, options);
   }
   /** Clamps into [min, max]; pass `undefined` for a missing bound. */
   clamp(min?: number, max?: number): Tensor {
-    return ew.clamp(this, min, max);
+    return ops.clamp(this, min, max);
   }
   /** 1 where `this == other`, else 0 (same dtype; no gradient). */
   eq(other: Operand): Tensor {
-    return ew.compare('eq', this, other);
+    return ops.compare('eq', this, other);
   }
   /** 1 where `this > other`, else 0 (no gradient). */
   gt(other: Operand): Tensor {
-    return ew.compare('gt', this, other);
+    return ops.compare('gt', this, other);
   }
   /** 1 where `this < other`, else 0 (no gradient). */
   lt(other: Operand): Tensor {
-    return ew.compare('lt', this, other);
+    return ops.compare('lt', this, other);
   }
   /** 1 where `this >= other`, else 0 (no gradient). */
   ge(other: Operand): Tensor {
-    return ew.compare('ge', this, other);
+    return ops.compare('ge', this, other);
   }
   /** 1 where `this <= other`, else 0 (no gradient). */
   le(other: Operand): Tensor {
-    return ew.compare('le', this, other);
+    return ops.compare('le', this, other);
   }
 
   // --- reductions -------------------------------------------------------------------------------
   /** Sum over `axis` (all axes when undefined). */
   sum(axis?: Axis, keepdims = false): Tensor {
-    return red.sum(this, axis, keepdims);
+    return ops.sum(this, axis, keepdims);
   }
   /** Mean over `axis`. */
   mean(axis?: Axis, keepdims = false): Tensor {
-    return red.mean(this, axis, keepdims);
+    return ops.mean(this, axis, keepdims);
   }
   /**
    * Maximum values over `axis`. Ties, as PyTorch: along one int axis the gradient goes to the
    * first maximum (the index `argmax` returns); over several or all axes it is shared evenly.
    */
   max(axis?: Axis, keepdims = false): Tensor {
-    return red.max(this, axis, keepdims);
+    return ops.max(this, axis, keepdims);
   }
   /** Minimum values over `axis` (ties as {@link Tensor.max}). */
   min(axis?: Axis, keepdims = false): Tensor {
-    return red.min(this, axis, keepdims);
+    return ops.min(this, axis, keepdims);
   }
   /** Product over `axis`. */
   prod(axis?: Axis, keepdims = false): Tensor {
-    return red.prod(this, axis, keepdims);
+    return ops.prod(this, axis, keepdims);
   }
   /** Variance over `axis`, unbiased (N − 1) by default as PyTorch. */
   var(axis?: Axis, keepdims = false, options: { unbiased?: boolean } = {}): Tensor {
-    return red.variance(this, axis, keepdims, options);
+    return ops.variance(this, axis, keepdims, options);
   }
   /** Standard deviation over `axis`, unbiased by default. */
   std(axis?: Axis, keepdims = false, options: { unbiased?: boolean } = {}): Tensor {
-    return red.std(this, axis, keepdims, options);
+    return ops.std(this, axis, keepdims, options);
   }
   /** log Σ e^x over `axis`, computed stably. */
   logsumexp(axis?: Axis, keepdims = false): Tensor {
-    return red.logsumexp(this, axis, keepdims);
+    return ops.logsumexp(this, axis, keepdims);
   }
   /** int32 index of the first maximum along `axis` (over the flattened tensor when undefined). */
   argmax(axis?: number, keepdims = false): Tensor {
-    return red.argReduce('max', this, axis, keepdims);
+    return ops.argReduce('max', this, axis, keepdims);
   }
   /** int32 index of the first minimum along `axis`. */
   argmin(axis?: number, keepdims = false): Tensor {
-    return red.argReduce('min', this, axis, keepdims);
+    return ops.argReduce('min', this, axis, keepdims);
   }
   /** Running sum along `axis`. */
   cumsum(axis: number): Tensor {
-    return cumsum(this, axis);
+    return ops.cumsum(this, axis);
   }
   /** Running product along `axis` (its gradient is exact where elements are 0). */
   cumprod(axis: number): Tensor {
-    return cumprod(this, axis);
+    return ops.cumprod(this, axis);
   }
 
   // --- sorting ----------------------------------------------------------------------------------
   /** Sorted values and their int32 positions along `axis`; stable, NaN last (first when descending). */
   sort(axis = -1, descending = false): SortResult {
-    return sort(this, axis, descending);
+    return ops.sort(this, axis, descending);
   }
   /** int32 positions that sort this tensor along `axis` (stable). */
   argsort(axis = -1, descending = false): Tensor {
-    return argsort(this, axis, descending);
+    return ops.argsort(this, axis, descending);
   }
   /** The `k` largest (or smallest) values along `axis` with their int32 positions, sorted. */
   topk(k: number, axis = -1, largest = true, sorted = true): SortResult {
-    return topk(this, k, axis, largest, sorted);
+    return ops.topk(this, k, axis, largest, sorted);
   }
 
   // --- linear algebra and nn ----------------------------------------------------------------------
   /** Matrix product with `torch.matmul`'s 1-D, 2-D and batched-broadcast rules. */
   matmul(other: Tensor): Tensor {
-    return matmul(this, other);
+    return ops.matmul(this, other);
   }
   /** Softmax along `axis` (default the last). */
   softmax(axis = -1): Tensor {
-    return softmax(this, axis);
+    return ops.softmax(this, axis);
   }
   /** log(softmax) along `axis`, computed stably. */
   logSoftmax(axis = -1): Tensor {
-    return logSoftmax(this, axis);
+    return ops.logSoftmax(this, axis);
   }
   /** Layer normalization over the trailing `normalizedShape` axes (biased variance, eps inside the root). */
   layerNorm(
@@ -392,93 +406,93 @@ export class Tensor implements TapeNode<Tensor> {
     bias?: Tensor | null,
     eps = 1e-5,
   ): Tensor {
-    return layerNorm(this, normalizedShape, weight, bias, eps);
+    return ops.layerNorm(this, normalizedShape, weight, bias, eps);
   }
   /** 2-D cross-correlation over NCHW input with weight `[O, C, KH, KW]`. */
   conv2d(weight: Tensor, options: Conv2dOptions = {}): Tensor {
-    return conv2d(this, weight, options);
+    return ops.conv2d(this, weight, options);
   }
   /** 2-D max pooling over NCHW input. */
   maxPool2d(options: MaxPool2dOptions): Tensor {
-    return maxPool2d(this, options);
+    return ops.maxPool2d(this, options);
   }
   /** 2-D average pooling over NCHW input (padding counts as zeros unless `countIncludePad: false`). */
   avgPool2d(options: AvgPool2dOptions): Tensor {
-    return avgPool2d(this, options);
+    return ops.avgPool2d(this, options);
   }
   /** Average pooling of NCHW input to `outputSize` (`[oh, ow]` or one number), PyTorch's windows. */
   adaptiveAvgPool2d(outputSize: number | readonly [number | null, number | null]): Tensor {
-    return adaptiveAvgPool2d(this, outputSize);
+    return ops.adaptiveAvgPool2d(this, outputSize);
   }
   /** 1-D cross-correlation over `[N, C, L]` input with weight `[O, C, K]`. */
   conv1d(weight: Tensor, options: Conv1dOptions = {}): Tensor {
-    return conv1d(this, weight, options);
+    return ops.conv1d(this, weight, options);
   }
   /** Transposed 2-D convolution over NCHW input with weight `[Cin, Cout, KH, KW]`. */
   convTranspose2d(weight: Tensor, options: ConvTranspose2dOptions = {}): Tensor {
-    return convTranspose2d(this, weight, options);
+    return ops.convTranspose2d(this, weight, options);
   }
 
   // --- shape and indexing -------------------------------------------------------------------------
   /** Same elements, new shape (one `-1` is inferred). */
   reshape(shape: readonly number[]): Tensor {
-    return reshape(this, shape);
+    return ops.reshape(this, shape);
   }
   /** Alias of {@link reshape}. */
   view(shape: readonly number[]): Tensor {
-    return reshape(this, shape);
+    return ops.reshape(this, shape);
   }
   /** Swaps two axes; with no arguments swaps the last two. */
   transpose(axis0 = -2, axis1 = -1): Tensor {
-    return sh.transpose(this, axis0, axis1);
+    return ops.transpose(this, axis0, axis1);
   }
   /** The transpose of a matrix (0-d and 1-D unchanged; more axes are an error), as `torch.t`. */
   t(): Tensor {
-    return t(this);
+    return ops.t(this);
   }
   /** All axes reversed (the matrix transpose for 2-D), as `tensor.T` in PyTorch and NumPy. */
   get T(): Tensor {
-    return reverseAxes(this);
+    return ops.reverseAxes(this);
   }
   /** Output axis `i` is input axis `axes[i]`. */
   permute(axes: readonly number[]): Tensor {
-    return sh.permute(this, axes);
+    return ops.permute(this, axes);
   }
   /** Broadcasts size-1 axes to `shape` (may add leading axes; `-1` keeps a size). */
   expand(shape: readonly number[]): Tensor {
-    return expand(this, shape);
+    return ops.expand(this, shape);
   }
   /** Removes size-1 axes (all of them, or the given ones). */
   squeeze(axis?: Axis): Tensor {
-    return sh.squeeze(this, axis);
+    return ops.squeeze(this, axis);
   }
   /** Inserts a size-1 axis at `axis`. */
   unsqueeze(axis: number): Tensor {
-    return sh.unsqueeze(this, axis);
+    return ops.unsqueeze(this, axis);
   }
   /** Flattens axes `startAxis..endAxis` into one. */
   flatten(startAxis = 0, endAxis = -1): Tensor {
-    return sh.flatten(this, startAxis, endAxis);
+    return ops.flatten(this, startAxis, endAxis);
   }
   /** Python-style basic slicing per leading axis: `[[start, stop, step] | null, …]`. */
   slice(slices: readonly (readonly (number | null | undefined)[] | null)[]): Tensor {
-    return sh.slice(this, slices);
+    return ops.slice(this, slices);
   }
   /** The slices along `axis` as separate tensors (the axis removed), as `torch.unbind`. */
   unbind(axis = 0): Tensor[] {
-    return unbind(this, axis);
+    return ops.unbind(this, axis);
   }
   /** Picks `index` along `axis` and drops that axis. */
   select(axis: number, index: number): Tensor {
-    return sh.select(this, axis, index);
+    return ops.select(this, axis, index);
   }
   /** `out[…i…] = this[…index[…i…]…]` along `axis` (PyTorch's `gather`). */
   gather(axis: number, index: Tensor): Tensor {
-    return sh.gather(this, axis, index);
+    return ops.gather(this, axis, index);
   }
   /** Whole slices along `axis` at the int32 positions of 1-D `index`. */
   indexSelect(axis: number, index: Tensor): Tensor {
-    return sh.indexSelect(this, axis, index);
+    return ops.indexSelect(this, axis, index);
   }
 
   // --- autodiff -----------------------------------------------------------------------------------
@@ -490,9 +504,12 @@ export class Tensor implements TapeNode<Tensor> {
   backward(gradient?: Tensor | BackwardOptions, options?: BackwardOptions): void {
     let seed: Tensor | undefined;
     if (gradient instanceof Tensor) seed = gradient;
-    else if (Array.isArray(gradient) || typeof gradient === 'number')
-      requireTensor('backward', 'the gradient', gradient);
-    else if (gradient !== undefined) options = gradient;
+    else if (Array.isArray(gradient) || typeof gradient === 'number') {
+      throw new TapegradError(
+        'backward',
+        `expected a Tensor for the gradient, got ${Array.isArray(gradient) ? 'an array; wrap it with tensor(...)' : `the number ${gradient}; wrap it with tensor(${gradient})`}.`,
+      );
+    } else if (gradient !== undefined) options = gradient;
     options = checkOptions('backward', options, BACKWARD_KEYS);
     if (!this.requiresGrad) {
       throw new TapegradError(
@@ -515,7 +532,7 @@ export class Tensor implements TapeNode<Tensor> {
         'backward',
         `gradient has shape ${fmtShape(seed.shape)} but the output has shape ${fmtShape(this.shape)}.`,
       );
-    } else if (seed.dtype !== this.dtype) seed = cast(seed, this.dtype);
+    } else if (seed.dtype !== this.dtype) seed = ops.cast(seed, this.dtype);
     const root = seed;
     const stored: Tensor[] = [];
     const run = () => runBackward([this], [root], TENSOR_GRADIENTS, { ...options, stored });
@@ -580,11 +597,11 @@ export class Tensor implements TapeNode<Tensor> {
   }
   /** A copy with its own buffer; differentiable (the copy's gradient flows back here). */
   clone(): Tensor {
-    return sh.clone(this);
+    return ops.clone(this);
   }
   /** Converts to `dtype` (differentiable between float dtypes). */
   to(dtype: DType): Tensor {
-    return this.dtype === dtype ? this : cast(this, dtype);
+    return this.dtype === dtype ? this : ops.cast(this, dtype);
   }
   /** Converts to float32. */
   float(): Tensor {
@@ -602,43 +619,43 @@ export class Tensor implements TapeNode<Tensor> {
   // --- in-place updates (bump the version; not recorded) -------------------------------------------
   /** `this += alpha · other` in place (other broadcasts to this shape). */
   add_(other: Operand, alpha = 1): this {
-    return inplace.add_(this, other, alpha);
+    return ops.add_(this, other, alpha);
   }
   /** `this −= alpha · other` in place. */
   sub_(other: Operand, alpha = 1): this {
-    return inplace.add_(this, other, -alpha);
+    return ops.add_(this, other, -alpha);
   }
   /** `this *= other` in place. */
   mul_(other: Operand): this {
-    return inplace.mul_(this, other);
+    return ops.mul_(this, other);
   }
   /** `this /= other` in place. */
   div_(other: Operand): this {
-    return inplace.div_(this, other);
+    return ops.div_(this, other);
   }
   /** `this += value · a · b` in place (same shapes). */
   addcmul_(a: Tensor, b: Tensor, value = 1): this {
-    return inplace.addcmul_(this, a, b, value);
+    return ops.addcmul_(this, a, b, value);
   }
   /** `this += value · a / b` in place (same shapes). */
   addcdiv_(a: Tensor, b: Tensor, value = 1): this {
-    return inplace.addcdiv_(this, a, b, value);
+    return ops.addcdiv_(this, a, b, value);
   }
   /** Copies `source` (broadcast to this shape) into this tensor. */
   copy_(source: Operand): this {
-    return inplace.copy_(this, source);
+    return ops.copy_(this, source);
   }
   /** Fills with `value`. */
   fill_(value: number): this {
-    return inplace.copy_(this, value);
+    return ops.copy_(this, value);
   }
   /** `this = √this` in place. */
   sqrt_(): this {
-    return inplace.sqrt_(this);
+    return ops.sqrt_(this);
   }
   /** Fills with zeros. */
   zero_(): this {
-    return inplace.copy_(this, 0);
+    return ops.copy_(this, 0);
   }
 
   // --- reading values -----------------------------------------------------------------------------
@@ -700,7 +717,7 @@ export class Tensor implements TapeNode<Tensor> {
           `a hook returned ${next instanceof Tensor ? `a gradient of shape ${fmtShape(next.shape)}` : typeof next} for a tensor of shape ${fmtShape(this.shape)}; return a tensor of that shape, or nothing to keep the gradient.`,
         );
       }
-      grad = next.dtype === this.dtype ? next : cast(next, this.dtype);
+      grad = next.dtype === this.dtype ? next : ops.cast(next, this.dtype);
     }
     return grad;
   }
@@ -721,6 +738,8 @@ export interface PendingValue {
   evaluate(target: Tensor): TypedArray;
   /** Adds the elements into `into` (same size) without allocating them; false if it cannot. */
   addInto?(into: TypedArray): boolean;
+  /** Reads `copy` wherever it read a tensor of storage `from` (`target` holds this pending value). */
+  rebase?(target: Tensor, from: Storage, copy: Tensor): void;
 }
 
 /** @internal What tensors viewing one buffer share: its version and the pending values reading it. */

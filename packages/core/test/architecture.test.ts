@@ -84,3 +84,28 @@ describe('dependency direction (DESIGN.md)', () => {
     expect(nodeOnly).toEqual([]);
   });
 });
+
+describe("Tensor's methods call their ops through one table (tensor-ops.ts)", () => {
+  const declared = [
+    ...readFileSync(join(root, 'packages/core/src/tensor-ops.ts'), 'utf8').matchAll(/^ {2}(\w+): typeof /gm),
+  ].map((m) => m[1]!);
+
+  it('every op the table declares is provided once the package is loaded', async () => {
+    await import('../src/index.js');
+    const { ops } = await import('../src/tensor-ops.js');
+    expect(declared.length).toBeGreaterThan(50);
+    expect(
+      declared.filter((name) => typeof (ops as unknown as Record<string, unknown>)[name] !== 'function'),
+    ).toEqual([]);
+  });
+
+  it('the built bundle keeps every op module (none dropped as side-effect free)', () => {
+    const bundle = join(root, 'packages/core/dist/index.js');
+    if (!statSync(bundle, { throwIfNoEntry: false })) return; // `pnpm build` has not run
+    const text = readFileSync(bundle, 'utf8');
+    const provided = [...text.matchAll(/provideOps\(\{([^}]*)\}/g)].flatMap((m) =>
+      m[1]!.split(',').map((s) => s.trim().split(':')[0]!.trim()),
+    );
+    expect(declared.filter((name) => !provided.includes(name))).toEqual([]);
+  });
+});

@@ -99,8 +99,10 @@ export function buildSeedNetwork(
   const out_o1 = named(l_o1.sigmoid(), 'out_o1');
   const out_o2 = named(l_o2.sigmoid(), 'out_o2');
   // E_k = ½ (target_k − out_k)²
-  const E_o1 = named(scalar(config.targets.o1).sub(out_o1).pow(2).mul(0.5), 'E_o1');
-  const E_o2 = named(scalar(config.targets.o2).sub(out_o2).pow(2).mul(0.5), 'E_o2');
+  const t1 = scalar(config.targets.o1, { label: 't1' });
+  const t2 = scalar(config.targets.o2, { label: 't2' });
+  const E_o1 = named(t1.sub(out_o1).pow(2).mul(0.5), 'E_o1');
+  const E_o2 = named(t2.sub(out_o2).pow(2).mul(0.5), 'E_o2');
   const E_total = named(E_o1.add(E_o2), 'E_total');
   return { params: p, l_h1, l_h2, out_h1, out_h2, l_o1, l_o2, out_o1, out_o2, E_o1, E_o2, E_total };
 }

@@ -1,28 +1,35 @@
 /** `checkHandDerived`: gradients worked out on paper against autodiff and finite differences. */
-import { type NestedNumbers, tensor } from '../creation.js';
-import { gradientsOf } from '../differentiable.js';
-import { describeValue, fmtShape, TapegradError } from '../errors.js';
-import { noGrad, withGradMode } from '../grad-mode.js';
+import { TapegradError } from '../errors.js';
+import type { ReportFormat } from '../inspect/markup.js';
+import { requireFormat } from '../inspect/markup.js';
 import { checkOptions, type OptionKeys } from '../options.js';
-import { Scalar, scalar } from '../scalar.js';
-import { Tensor } from '../tensor.js';
-import { fmtErr, fmtNum, fmtTol, table } from './table.js';
+import { Generator } from '../random.js';
+import { diagnoseAll } from './diagnose.js';
+import type { HandDiagnosis } from './diagnosis.js';
+import { evaluatePoint, type PointResult } from './hand-point.js';
 import {
-  checkInputs,
-  checkOutput,
-  type Differentiable,
-  elementOf,
-  flatValues,
-  fmtIndex,
-  inputName,
-  leafCopy,
-  multiIndex,
-  setElement,
-  sizeOfValue,
-} from './values.js';
+  type HandGradient,
+  type HandResult,
+  type HandValues,
+  type Prepared,
+  prepareHand,
+} from './hand-prepare.js';
+import { formatHandReport, pointText } from './hand-report.js';
+import type { Point } from './hand-run.js';
+import { checkInputs, type Differentiable, flatValues, fmtIndex, multiIndex } from './values.js';
 
-/** A hand-derived gradient: a number per Scalar input; an array, typed array or Tensor of the input's shape per Tensor input. */
-export type HandGradient = number | readonly unknown[] | Float32Array | Float64Array | Tensor;
+export type { HandDiagnosis, HandMistake } from './diagnosis.js';
+export type { HandGradient, HandResult, HandValues } from './hand-prepare.js';
+
+/**
+ * The hand gradients: one per input (a number for a Scalar; an array, typed array or Tensor of the
+ * input's shape for a Tensor), a record by label (inputs and values labelled inside `f`), or a
+ * function of the values at a point returning either.
+ */
+export type HandGradients<T extends readonly Differentiable[]> =
+  | readonly HandGradient[]
+  | Readonly<Record<string, HandGradient>>
+  | ((values: HandValues<T>) => HandResult);
 
 /** Options of {@link checkHandDerived}. */
 export interface HandDerivedOptions {
@@ -32,16 +39,36 @@ export interface HandDerivedOptions {
   rtol?: number;
   /** Finite-difference step (default 1e-6). */
   eps?: number;
+  /** Random points around the given one where a hand function is also checked (default 50). */
+  points?: number;
+  /** Seed of the random points (default 0): the same seed gives the same points. */
+  seed?: number;
+  /** Each input element moves by up to `radius · max(|x|, 1)` (default 0.5). */
+  radius?: number;
+  /** Elements per target differenced at each random point (default 8; all at the given point). */
+  sampleElements?: number;
+  /** Format of `toString()`: `'text'` (default), `'markdown'` or `'latex'`. */
+  format?: ReportFormat;
 }
 
-const HAND_DERIVED_KEYS: OptionKeys<HandDerivedOptions> = { atol: true, rtol: true, eps: true };
+const HAND_DERIVED_KEYS: OptionKeys<HandDerivedOptions> = {
+  atol: true,
+  rtol: true,
+  eps: true,
+  points: true,
+  seed: true,
+  radius: true,
+  sampleElements: true,
+  format: true,
+};
 
-/** One gradient element: what the paper says, what autodiff says, what finite differences say. */
+/** One gradient element at the given point: what the paper says, autodiff, finite differences. */
 export interface HandDerivedRow {
-  /** The input's label, or `input k`. */
+  /** The target's label (an input's, or an intermediate's), or `input k`. */
   input: string;
+  /** Position of the input, or -1 for a labelled intermediate. */
   inputIndex: number;
-  /** Multi-index of the element (`[]` for a Scalar). */
+  /** Multi-index of the element (`[]` for a single value). */
   index: number[];
   hand: number;
   autodiff: number;
@@ -50,7 +77,21 @@ export interface HandDerivedRow {
   ok: boolean;
 }
 
-/** The comparison table. */
+/** The largest disagreement over all points, and where it happens. */
+export interface HandWorst {
+  target: string;
+  index: number[];
+  /** 0 for the given point, k for the k-th random point. */
+  point: number;
+  /** The inputs at that point, in words (`w5 = 0.31, w1 = 0.07`). */
+  at: string;
+  hand: number;
+  /** The autodiff or finite-difference value there. */
+  value: number;
+  error: number;
+}
+
+/** The comparison: the table at the given point, the worst cases over all points, diagnoses. */
 export interface HandDerivedReport {
   ok: boolean;
   rows: HandDerivedRow[];
@@ -58,170 +99,174 @@ export interface HandDerivedReport {
   rtol: number;
   /** Remarks, e.g. autodiff itself disagreeing with finite differences. */
   notes: string[];
-  /** The table, wrong rows marked and named. */
-  toString(): string;
+  /** Points checked: the given one and the random ones where the function was finite. */
+  points: number;
+  /** Random points skipped because the function or its gradient was not finite there. */
+  skippedPoints: number;
+  /** Points where some hand gradient disagreed. */
+  failedPoints: number;
+  /** The target elements that disagree at some point. */
+  wrong: { target: string; index: number[] }[];
+  worstAutodiff: HandWorst | null;
+  worstNumeric: HandWorst | null;
+  /** For each wrong target: the usual mistake that explains it, or that none does. */
+  diagnoses: HandDiagnosis[];
+  /** The report (text by default, or the `format` option's; pass a format to override). */
+  toString(format?: ReportFormat): string;
 }
 
 /**
- * Checks gradients derived by hand: for each element of each input, the hand value against the
- * autodiff gradient and a float64 central difference. `f` returns a single-element Scalar or
- * Tensor (a loss) and receives fresh copies of `inputs`; `handGrads[k]` is a number for a Scalar
- * input, or an array/Tensor of input k's shape.
+ * Checks gradients derived by hand against autodiff and float64 central differences. `f` returns
+ * a single-element Scalar or Tensor (a loss) and receives fresh copies of `inputs`.
+ *
+ * `hand` may be a number (or array/Tensor) per input, a record by label, or a function of the
+ * values at a point — the inputs and every value labelled inside `f`, as numbers on Scalar graphs
+ * and float64 Tensors on Tensor graphs — returning either. A function is checked at the given
+ * point and at `points` seeded random points around it; the report gives the worst disagreement
+ * and where. A record key (or function result key) may name a labelled intermediate
+ * (`{ l_o1: … }`, a layer's δ as `{ net_h: … }`): autodiff goes through that node, and finite
+ * differences nudge the value as it receives its label, so label it where it is created, before
+ * it is used (the check says so otherwise). A wrong hand gradient is diagnosed: a constant
+ * factor, a flipped sign, a missing or doubled path, a derivative taken at the wrong value, a
+ * transposed matrix, or printed digits that were rounded.
  *
  * @example
- * checkHandDerived((w) => loss(w), [w5], [-0.018375021], { atol: 1e-8 }).toString();
+ * checkHandDerived((w5, w1) => net(w5, w1), [w5, w1],
+ *   ({ out_o1, out_h1, t1 }) => ({ w5: -(t1 - out_o1) * out_o1 * (1 - out_o1) * out_h1 }));
  */
 export function checkHandDerived<T extends Differentiable[]>(
   f: (...inputs: T) => Differentiable,
   inputs: readonly [...T],
-  handGrads: readonly HandGradient[],
-  options: HandDerivedOptions = {},
+  hand: HandGradients<T>,
+  options?: HandDerivedOptions,
 ): HandDerivedReport {
-  const fn = 'checkHandDerived';
-  options = checkOptions(fn, options, HAND_DERIVED_KEYS);
+  options = checkOptions('checkHandDerived', options, HAND_DERIVED_KEYS);
   if (typeof f !== 'function') {
-    throw new TapegradError(fn, `the first argument must be a function of the inputs, got ${typeof f}.`);
-  }
-  checkInputs(fn, inputs);
-  const atol = options.atol ?? 1e-6;
-  const rtol = options.rtol ?? 1e-4;
-  const eps = options.eps ?? 1e-6;
-  if (!Array.isArray(handGrads) || handGrads.length !== inputs.length) {
     throw new TapegradError(
-      fn,
-      `handGrads must have one entry per input (${inputs.length}), got ${Array.isArray(handGrads) ? handGrads.length : describeValue(handGrads)}.`,
+      'checkHandDerived',
+      `the first argument must be a function of the inputs, got ${typeof f}.`,
     );
   }
-  const names = inputs.map(inputName);
-  const hand = inputs.map((x, k) => handValues(x, handGrads[k], names[k]!));
-  const call = f as (...a: Differentiable[]) => Differentiable;
+  checkInputs('checkHandDerived', inputs);
+  const format = requireFormat('checkHandDerived', options.format);
+  const setup = prepareHand(f as (...a: Differentiable[]) => Differentiable, inputs, hand, options);
+  const results = evaluatePoints(setup);
+  const { rows, notes } = rowsAtGivenPoint(setup, results[0]!);
+  const worst = worstCases(setup, results);
+  const failed = results.filter((r) => !r.ok);
+  const diagnoses = failed.length > 0 ? diagnoseAll(setup, results) : [];
+  if (setup.fixedHand && options.points !== undefined)
+    notes.push('points apply to a hand function; fixed numbers are checked at the given point only.');
+  const report: Omit<HandDerivedReport, 'toString'> = {
+    ok: failed.length === 0,
+    rows,
+    atol: setup.atol,
+    rtol: setup.rtol,
+    notes,
+    points: results.length,
+    skippedPoints: setup.randomPoints - (results.length - 1),
+    failedPoints: failed.length,
+    wrong: wrongElements(setup, results),
+    ...worst,
+    diagnoses,
+  };
+  return { ...report, toString: (fmt?: ReportFormat) => formatHandReport(report, setup, fmt ?? format) };
+}
 
-  const copies = inputs.map((x) => leafCopy(x, true));
-  const out = checkOutput(
-    fn,
-    withGradMode(true, () => call(...copies)),
-  );
-  if (sizeOfValue(out) !== 1) {
-    throw new TapegradError(
-      fn,
-      `the function must return a single value (a loss), got shape ${fmtShape(out instanceof Tensor ? out.shape : [])}. Reduce it (e.g. .sum()) first.`,
+/** The given point and the random points around it (a hand function only), evaluated. */
+function evaluatePoints(setup: Prepared): PointResult[] {
+  const base: Point = setup.inputs.map(flatValues);
+  const results = [evaluatePoint(setup, 0, base)!];
+  const rng = new Generator(setup.seed);
+  for (let k = 1; k <= setup.randomPoints; k++) {
+    const point = base.map((xs) =>
+      xs.map((v) => v + setup.radius * Math.max(Math.abs(v), 1) * (2 * rng.random() - 1)),
     );
+    const r = evaluatePoint(setup, k, point, rng);
+    if (r) results.push(r);
   }
-  const seed = out instanceof Scalar ? scalar(1) : leafCopy(out, false);
-  if (seed instanceof Tensor) seed.data[0] = 1;
-  const grads = out.requiresGrad ? gradientsOf([out], [seed], copies) : copies.map(() => null);
+  return results;
+}
 
-  const numericInputs = inputs.map((x) => leafCopy(x, false, x instanceof Tensor ? 'float64' : undefined));
-  const evaluate = () =>
-    elementOf(
-      checkOutput(
-        fn,
-        noGrad(() => call(...numericInputs)),
-      ),
-      0,
-    );
-
+function rowsAtGivenPoint(setup: Prepared, r: PointResult): { rows: HandDerivedRow[]; notes: string[] } {
   const rows: HandDerivedRow[] = [];
   const notes: string[] = [];
-  inputs.forEach((x, k) => {
-    const g = grads[k];
-    const auto = g ? flatValues(g as Differentiable) : new Float64Array(sizeOfValue(x));
-    const shape = x instanceof Tensor ? x.shape : [];
-    const target = numericInputs[k]!;
-    for (let i = 0; i < auto.length; i++) {
-      const v = elementOf(target, i);
-      setElement(target, i, v + eps);
-      const plus = evaluate();
-      setElement(target, i, v - eps);
-      const minus = evaluate();
-      setElement(target, i, v);
-      const numeric = (plus - minus) / (2 * eps);
-      const autodiff = auto[i]!;
-      const h = hand[k]![i]!;
-      const close = (a: number, b: number) => Math.abs(a - b) <= atol + rtol * Math.abs(b);
-      if (!close(autodiff, numeric) && notes.length < 3) {
+  setup.targets.forEach((t, j) => {
+    const shape = [...r.nodes[j]!.shape];
+    r.autodiff[j]!.forEach((autodiff, i) => {
+      const numeric = r.numeric[j]![i]!;
+      const hand = r.hand[j]![i]!;
+      if (!setup.closeNumeric(autodiff, numeric) && notes.length < 3) {
         notes.push(
-          `autodiff (${fmtNum(autodiff)}) and finite differences (${fmtNum(numeric)}) disagree for '${names[k]}' ${fmtIndex(multiIndex(shape, i))}: check the function with gradcheck.`,
+          `autodiff (${fmt(autodiff)}) and finite differences (${fmt(numeric)}) disagree for '${t.name}' ${fmtIndex(multiIndex(shape, i))}: check the function with gradcheck.`,
         );
       }
+      const ok = setup.close(hand, autodiff) && setup.closeNumeric(hand, numeric);
       rows.push({
-        input: names[k]!,
-        inputIndex: k,
+        input: t.name,
+        inputIndex: t.inputIndex,
         index: multiIndex(shape, i),
-        hand: h,
+        hand,
         autodiff,
         numeric,
-        ok: close(h, autodiff) && close(h, numeric),
+        ok,
       });
-    }
+    });
   });
-  const ok = rows.every((r) => r.ok);
-  return { ok, rows, atol, rtol, notes, toString: () => formatHandReport(rows, atol, rtol, notes) };
+  return { rows, notes };
 }
 
-const MAX_ROWS = 20;
-
-function formatHandReport(rows: HandDerivedRow[], atol: number, rtol: number, notes: string[]): string {
-  const wrong = rows.filter((r) => !r.ok);
-  const wrongNames = [...new Set(wrong.map((r) => r.input))];
-  const head =
-    wrong.length === 0
-      ? `checkHandDerived: all ${rows.length} hand-derived gradients agree with autodiff and finite differences`
-      : `checkHandDerived: ${wrong.length} of ${rows.length} hand-derived gradients are WRONG (${wrongNames.map((n) => `'${n}'`).join(', ')})`;
-  const shown =
-    rows.length <= MAX_ROWS
-      ? rows
-      : [...wrong.slice(0, MAX_ROWS - 5), ...rows.filter((r) => r.ok).slice(0, 5)];
-  const body = table(
-    ['input', 'element', 'hand', 'autodiff', 'numeric', '|hand-autodiff|', ''],
-    shown.map((r) => [
-      r.input,
-      fmtIndex(r.index),
-      fmtNum(r.hand),
-      fmtNum(r.autodiff),
-      fmtNum(r.numeric),
-      fmtErr(Math.abs(r.hand - r.autodiff)),
-      r.ok ? 'ok' : '✗ wrong',
-    ]),
-  );
-  const lines = [`${head} (atol ${fmtTol(atol)}, rtol ${fmtTol(rtol)})`, ...body];
-  if (shown.length < rows.length) lines.push(`  … ${rows.length - shown.length} more rows, all ok`);
-  for (const n of notes) lines.push(`  note: ${n}`);
-  return lines.join('\n');
+/** Target elements that disagree with autodiff or the differences at some point. */
+function wrongElements(
+  setup: Prepared,
+  results: readonly PointResult[],
+): { target: string; index: number[] }[] {
+  const wrong: { target: string; index: number[] }[] = [];
+  setup.targets.forEach((t, j) => {
+    const shape = [...results[0]!.nodes[j]!.shape];
+    results[0]!.hand[j]!.forEach((_, i) => {
+      const bad = results.some((r) => {
+        const [h, a, n] = [r.hand[j]![i]!, r.autodiff[j]![i]!, r.numeric[j]![i]!];
+        return (
+          !setup.close(h, a) ||
+          (!Number.isNaN(n) && !setup.closeNumeric(h, n)) ||
+          (r.index === 0 && Number.isNaN(n))
+        );
+      });
+      if (bad) wrong.push({ target: t.name, index: multiIndex(shape, i) });
+    });
+  });
+  return wrong;
 }
 
-/** The hand gradient of input `x` as flat float64 numbers, validated against its shape. */
-function handValues(x: Differentiable, h: unknown, name: string): Float64Array {
-  const fn = 'checkHandDerived';
-  if (x instanceof Scalar) {
-    if (typeof h !== 'number') {
-      throw new TapegradError(
-        fn,
-        `the hand gradient of Scalar input '${name}' must be a number, got ${describeValue(h)}.`,
-      );
-    }
-    return Float64Array.of(h);
+const fmt = (v: number) => String(Number(v.toPrecision(10)));
+
+/** The largest |hand − autodiff| and |hand − numeric| over every point, target and element. */
+function worstCases(setup: Prepared, results: readonly PointResult[]) {
+  let worstAutodiff: HandWorst | null = null;
+  let worstNumeric: HandWorst | null = null;
+  for (const r of results) {
+    setup.targets.forEach((t, j) => {
+      const shape = [...r.nodes[j]!.shape];
+      r.hand[j]!.forEach((hand, i) => {
+        const make = (value: number): HandWorst => ({
+          target: t.name,
+          index: multiIndex(shape, i),
+          point: r.index,
+          at: pointText(setup, r.point),
+          hand,
+          value,
+          error: Math.abs(hand - value),
+        });
+        const a = r.autodiff[j]![i]!;
+        const n = r.numeric[j]![i]!;
+        if (!(Math.abs(hand - a) <= (worstAutodiff?.error ?? -1))) worstAutodiff = make(a);
+        if (!Number.isNaN(n) && !(Math.abs(hand - n) <= (worstNumeric?.error ?? -1))) worstNumeric = make(n);
+      });
+    });
   }
-  if (typeof h === 'number' && x.size === 1) return Float64Array.of(h);
-  const flat = h instanceof Float32Array || h instanceof Float64Array;
-  if (!(h instanceof Tensor) && !flat && !Array.isArray(h)) {
-    throw new TapegradError(
-      fn,
-      `the hand gradient of tensor input '${name}' must be a nested array, a typed array or a Tensor of shape ${fmtShape(x.shape)}, got ${describeValue(h)}.`,
-    );
-  }
-  const t =
-    h instanceof Tensor
-      ? h
-      : flat
-        ? tensor(Float64Array.from(h))
-        : tensor(h as NestedNumbers, { dtype: 'float64' });
-  const sameShape = t.shape.length === x.shape.length && t.shape.every((d, i) => d === x.shape[i]);
-  if (t.size !== x.size || (!flat && !sameShape)) {
-    throw new TapegradError(
-      fn,
-      `the hand gradient of '${name}' has shape ${fmtShape(t.shape)}, the input has shape ${fmtShape(x.shape)}; give one value per element.`,
-    );
-  }
-  return flatValues(t);
+  return { worstAutodiff, worstNumeric } as {
+    worstAutodiff: HandWorst | null;
+    worstNumeric: HandWorst | null;
+  };
 }

@@ -10,8 +10,9 @@ export function fmtNum(v: number, digits = 10): string {
   return String(Number(v.toPrecision(digits)));
 }
 
-/** An error magnitude: `3.1e-11`. */
-export const fmtErr = (v: number): string => (Number.isFinite(v) ? v.toExponential(1) : String(v));
+/** An error magnitude: `3.1e-11`, or `0`. */
+export const fmtErr = (v: number): string =>
+  v === 0 ? '0' : Number.isFinite(v) ? v.toExponential(1) : String(v);
 
 /** A tolerance or step: `1e-6`, `2.5e-4`, `0`. */
 export const fmtTol = (v: number): string => (v === 0 ? '0' : v.toExponential().replace('e+', 'e'));

@@ -6,6 +6,7 @@
  */
 import { sizeOfValue } from '../check/values.js';
 import type { Differentiable } from '../differentiable.js';
+import type { Formula } from '../math/formula.js';
 import type { Cotangent, GraphView } from './view.js';
 
 /** One local factor ∂of/∂wrt along a path: a number when both ends hold one element. */
@@ -18,6 +19,8 @@ export interface ExplainedFactor {
   shapes: [number[], number[]];
   /** The ops this factor goes through (more than one when unlabeled ops were folded in). */
   ops: string[];
+  /** With `symbolic: true` (Scalar graphs): the factor as a formula in the labels. */
+  formula?: Formula;
 }
 
 /** One path from the output to `wrt`. */
@@ -27,6 +30,8 @@ export interface ExplainedPath {
   factors: ExplainedFactor[];
   /** This path's contribution to the gradient (flat, `wrt`'s shape): the product of its factors. */
   contribution: Float64Array;
+  /** With `symbolic: true` (Scalar graphs): the product of the factors' formulas, simplified. */
+  formula?: Formula;
 }
 
 /** A collapsed edge: from a stop to the next stop on the way to the input. */
@@ -59,9 +64,16 @@ export function nodesOnPaths(view: GraphView, wrt: Differentiable): Set<number> 
 /**
  * A reverse pass from `start` with cotangent `g` through on-path nodes, not crossing stops: the
  * cotangents arriving at each stop, the region passed through (newest first), and the final
- * cotangent of every node in it.
+ * cotangent of every node in it. `pull` replaces the view's own (to see what a changed local
+ * derivative would give).
  */
-export function propagate(ctx: PathContext, start: Differentiable, g: Cotangent, stopAtStops = true) {
+export function propagate(
+  ctx: PathContext,
+  start: Differentiable,
+  g: Cotangent,
+  stopAtStops = true,
+  pull: GraphView['pull'] = ctx.view.pull,
+) {
   const { view, onPath, stops } = ctx;
   const barrier = (n: Differentiable) =>
     n.seq !== start.seq && (stopAtStops ? stops.has(n.seq) : n.seq === ctx.wrt.seq);
@@ -89,7 +101,7 @@ export function propagate(ctx: PathContext, start: Differentiable, g: Cotangent,
       arrived.set(n.seq, gn);
       continue;
     }
-    for (const [p, pg] of view.pull(n, gn)) {
+    for (const [p, pg] of pull(n, gn)) {
       if (!onPath.has(p.seq)) continue;
       const prev = pending.get(p.seq);
       pending.set(p.seq, prev === undefined ? pg : view.add(prev, pg));
@@ -103,6 +115,7 @@ export function collapse(ctx: PathContext): Map<number, Edge[]> {
   const { view } = ctx;
   const edges = new Map<number, Edge[]>();
   for (const s of view.nodes) {
+    // From `wrt` no path leads on (its inputs cannot reach it): nothing to collapse.
     if (!ctx.stops.has(s.seq) || s.seq === ctx.wrt.seq) continue;
     const { arrived, region } = propagate(ctx, s, view.ones(s));
     const list: Edge[] = [];

@@ -120,3 +120,45 @@ export function softmaxAxis(x: Arr, outer: number, n: number, inner: number, out
     }
   }
 }
+
+/**
+ * Reduces `x` of `shape` over `axes` (ascending) into `out`, which has the element count of the
+ * reduced shape. Adjacent axes collapse into one pass; the others take one pass each, through
+ * scratch arrays of `x`'s type.
+ */
+export function reduceAxes(
+  op: ReduceOp,
+  x: Arr,
+  shape: readonly number[],
+  axes: readonly number[],
+  out: Arr,
+): void {
+  const runs: [number, number][] = [];
+  for (const a of axes) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === a) last[1] = a + 1;
+    else runs.push([a, a + 1]);
+  }
+  const count = (from: number, to: number, s: readonly number[]) =>
+    s.slice(from, to).reduce((p, d) => p * d, 1);
+  let current = x;
+  let dims = [...shape];
+  runs.reverse().forEach(([start, stop], k) => {
+    const next = dims.map((d, i) => (i >= start && i < stop ? 1 : d));
+    const target =
+      k === runs.length - 1
+        ? out
+        : new (x.constructor as new (n: number) => Arr)(count(0, next.length, next));
+    reduceAxis(
+      op,
+      current,
+      count(0, start, dims),
+      count(start, stop, dims),
+      count(stop, dims.length, dims),
+      target,
+    );
+    current = target;
+    dims = next;
+  });
+  if (runs.length === 0) out.set(x);
+}

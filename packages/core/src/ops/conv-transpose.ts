@@ -7,6 +7,7 @@ import { fmtShape, TapegradError } from '../errors.js';
 import type { ConvGeometry } from '../kernels/conv.js';
 import { checkOptions, type OptionKeys } from '../options.js';
 import type { Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { convInputGrad, pair } from './conv.js';
 import { reshape } from './shape-core.js';
 
@@ -76,3 +77,5 @@ export function convTranspose2d(x: Tensor, weight: Tensor, options?: ConvTranspo
   const y = convInputGrad(x, weight, [n, cout, oh, ow], g, OP);
   return bias ? y.add(reshape(bias, [1, cout, 1, 1])) : y;
 }
+
+provideOps({ convTranspose2d });

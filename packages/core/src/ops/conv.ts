@@ -11,6 +11,7 @@ import * as kernels from '../kernels/conv-gemm.js';
 import { checkOptions, type OptionKeys } from '../options.js';
 import { record } from '../record.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { scatterAdd } from './shape-core.js';
 
 /** A size given once for both spatial axes, or as `[h, w]`. */
@@ -209,3 +210,5 @@ export function maxPool2d(x: Tensor, options: MaxPool2dOptions): Tensor {
     { kernelSize: [kh, kw], stride: [g.sh, g.sw], padding },
   );
 }
+
+provideOps({ conv2d, maxPool2d });

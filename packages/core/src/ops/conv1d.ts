@@ -3,6 +3,7 @@ import { optionalTensor, requireTensor } from '../args.js';
 import { fmtShape, TapegradError } from '../errors.js';
 import { checkOptions, type OptionKeys } from '../options.js';
 import type { Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { conv2d } from './conv.js';
 import { reshape } from './shape-core.js';
 
@@ -58,3 +59,5 @@ export function conv1d(x: Tensor, weight: Tensor, options?: Conv1dOptions): Tens
   const out = reshape(y, [n, o, y.shape[3]!]);
   return x.ndim === 3 ? out : reshape(out, [o, y.shape[3]!]);
 }
+
+provideOps({ conv1d });

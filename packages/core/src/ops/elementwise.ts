@@ -20,6 +20,7 @@ import { checkOptions } from '../options.js';
 import { record } from '../record.js';
 import { broadcastShapes } from '../shape.js';
 import { emptyTensor, type OpAttrs, Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 
 type Operand = Tensor | number;
 
@@ -301,3 +302,33 @@ export const TENSORS: Algebra<Tensor> = {
     return where(cond, typeof a === 'number' ? Tensor.fromNumber(a, cond.dtype) : a, b);
   },
 };
+
+provideOps({
+  abs,
+  add,
+  clamp,
+  compare,
+  cos,
+  div,
+  elu,
+  erf,
+  exp,
+  expm1,
+  gelu,
+  leakyRelu,
+  log,
+  log1p,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  pow,
+  relu,
+  sigmoid,
+  sin,
+  softplus,
+  sqrt,
+  square,
+  sub,
+  tanh,
+});

@@ -11,6 +11,7 @@ import * as k from '../kernels/inplace.js';
 import { unary } from '../kernels/unary.js';
 import { sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { cast, expand } from './shape-core.js';
 
 function checkTarget(op: string, t: Tensor): void {
@@ -119,3 +120,5 @@ export function sqrt_<T extends Tensor>(t: T): T {
   t.version++;
   return t;
 }
+
+provideOps({ add_, addcdiv_, addcmul_, copy_, div_, mul_, sqrt_ });

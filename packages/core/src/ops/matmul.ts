@@ -6,6 +6,7 @@ import { matmul as kernel } from '../kernels/matmul.js';
 import { markComposite, record } from '../record.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { reshape } from './shape-core.js';
 
 /**
@@ -148,3 +149,5 @@ const lastTwo = (shape: readonly number[]): [number, number] => [
   shape[shape.length - 2]!,
   shape[shape.length - 1]!,
 ];
+
+provideOps({ matmul });

@@ -5,6 +5,7 @@ import { softmaxAxis } from '../kernels/reduce.js';
 import { markComposite, record } from '../record.js';
 import { normalizeAxis, requireNumberList, sizeOf } from '../shape.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { requireFloat } from './elementwise.js';
 import { mean } from './reduce.js';
 
@@ -94,3 +95,5 @@ export function layerNorm(
   if (bias) y = y.add(bias);
   return markComposite(y, 'layerNorm', [x, weight, bias], { normalizedShape: [...normalizedShape], eps });
 }
+
+provideOps({ layerNorm, logSoftmax, softmax });

@@ -17,6 +17,7 @@ import { checkOptions, type OptionKeys } from '../options.js';
 import { record } from '../record.js';
 import { checkSize } from '../shape.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { geometry, type Pair, pair } from './conv.js';
 import { requireFloat } from './elementwise.js';
 
@@ -154,3 +155,5 @@ export function adaptiveAvgPool2d(
   };
   return pool('adaptiveAvgPool2d', x, win, { outputSize: size });
 }
+
+provideOps({ adaptiveAvgPool2d, avgPool2d });

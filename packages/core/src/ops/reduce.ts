@@ -3,12 +3,13 @@
 import { arange } from '../creation.js';
 import { TapegradError } from '../errors.js';
 import { divideBy } from '../kernels/inplace.js';
-import { argReduceAxis, type ReduceOp, reduceAxis } from '../kernels/reduce.js';
+import { argReduceAxis, type ReduceOp, reduceAxes } from '../kernels/reduce.js';
 import { sumPending } from '../lazy.js';
 import { checkOptions, type OptionKeys } from '../options.js';
 import { markComposite, record } from '../record.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import { emptyTensor, Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { compare, requireFloat, where } from './elementwise.js';
 import { expand, reshape } from './shape-core.js';
 
@@ -21,28 +22,14 @@ function reducedShapes(shape: readonly number[], axes: readonly number[]) {
   return { keep, drop };
 }
 
-/** Runs a kernel reduction over `axes`, one axis (or run of adjacent axes) per pass. */
+/** Runs a kernel reduction over `axes` (the result keeps them as size-1 axes). */
 function reduceData(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
-  let current = x;
-  let shape = [...x.shape];
-  // Adjacent reduced axes collapse into one pass: [outer, n, inner].
-  const runs: [number, number][] = [];
-  for (const a of axes) {
-    const last = runs[runs.length - 1];
-    if (last && last[1] === a) last[1] = a + 1;
-    else runs.push([a, a + 1]);
-  }
-  for (const [start, stop] of runs.reverse()) {
-    const outer = sizeOf(shape.slice(0, start));
-    const n = sizeOf(shape.slice(start, stop));
-    const inner = sizeOf(shape.slice(stop));
-    const nextShape = shape.map((d, i) => (i >= start && i < stop ? 1 : d));
-    const out = emptyTensor(nextShape, x.dtype);
-    reduceAxis(op, current.data, outer, n, inner, out.data);
-    current = out;
-    shape = nextShape;
-  }
-  return current === x ? emptyTensor(x.shape, x.dtype) : current;
+  const out = emptyTensor(
+    x.shape.map((d, i) => (axes.includes(i) ? 1 : d)),
+    x.dtype,
+  );
+  reduceAxes(op, x.data, x.shape, axes, out.data);
+  return out;
 }
 
 const reduceForward =
@@ -217,3 +204,5 @@ export function argReduce(op: 'max' | 'min', x: Tensor, axis: number | undefined
   );
   return out;
 }
+
+provideOps({ argReduce, logsumexp, max, mean, min, prod, std, sum, variance });

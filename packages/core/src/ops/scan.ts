@@ -5,6 +5,7 @@ import { scanAxis } from '../kernels/scan.js';
 import { record } from '../record.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { where } from './elementwise.js';
 import { reshape } from './shape-core.js';
 
@@ -85,3 +86,5 @@ function cumprodGradGeneral(g: Tensor, x: Tensor, axis: number, n: number): Tens
   }
   return total!;
 }
+
+provideOps({ cumprod, cumsum });

@@ -8,6 +8,7 @@ import { checkOptions, type OptionKeys } from '../options.js';
 import { record } from '../record.js';
 import { normalizeAxes, normalizeAxis, requireNumberList, sizeOf, stridesOf } from '../shape.js';
 import { emptyTensor, Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { reshape, scatterAdd, take } from './shape-core.js';
 
 /** Output axis `i` is input axis `axes[i]`. */
@@ -315,3 +316,5 @@ export function oneHot(indices: Tensor, numClasses: number, options?: OneHotOpti
   }
   return out;
 }
+
+provideOps({ clone, flatten, gather, indexSelect, permute, select, slice, squeeze, transpose, unsqueeze });

@@ -6,6 +6,7 @@ import { fmtShape, TapegradError } from '../errors.js';
 import { sortAxis } from '../kernels/sort.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { take } from './shape-core.js';
 
 /** Sorted (or top-k) values with their int32 positions along the axis, as PyTorch's `(values, indices)`. */
@@ -64,3 +65,5 @@ export const argsort = (x: Tensor, axis = -1, descending = false): Tensor =>
 export function topk(x: Tensor, k: number, axis = -1, largest = true, _sorted = true): SortResult {
   return sortedLines('topk', x, axis, k, largest);
 }
+
+provideOps({ argsort, sort, topk });

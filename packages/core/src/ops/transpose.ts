@@ -1,6 +1,7 @@
 /** Matrix transposes with PyTorch's names: `t()` and the `.T` getter. */
 import { fmtShape, TapegradError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { permute } from './shape.js';
 
 /** Swaps the two axes of a matrix; 0-d and 1-D tensors come back unchanged, as `torch.t`. */
@@ -22,3 +23,5 @@ export const reverseAxes = (x: Tensor): Tensor =>
         x,
         x.shape.map((_, i) => x.ndim - 1 - i),
       );
+
+provideOps({ reverseAxes, t });

@@ -3,6 +3,7 @@ import { arange } from '../creation.js';
 import { TapegradError } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { provideOps } from '../tensor-ops.js';
 import { indexSelect } from './shape.js';
 import { reshape } from './shape-core.js';
 
@@ -36,3 +37,5 @@ export function unbind(x: Tensor, axis = 0): Tensor[] {
   split(x);
   return out;
 }
+
+provideOps({ unbind });

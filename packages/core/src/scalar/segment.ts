@@ -184,6 +184,10 @@ export function sealOpSegment(): void {
 /** A number that orders nodes by creation within op segments (and identifies any node). */
 export const nodeKey = (seg: Segment, at: number): number => seg.order * MAX_CAPACITY + at;
 
+/** A key no larger than that of any op result recorded from now on (op results' keys only grow). */
+export const nextOpKey = (): number =>
+  opSegment === null ? segmentsMade * MAX_CAPACITY : nodeKey(opSegment, opSegment.count);
+
 /** Bytes of tape memory per recorded op result. */
 export const BYTES_PER_NODE = 4 * 8 + 2 * 4 + 2;
 

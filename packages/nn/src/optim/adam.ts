@@ -1,4 +1,4 @@
-import { type OptionKeys, TapegradError, type Tensor, zerosLike } from '@tapegrad/core';
+import { adamStep_, type OptionKeys, TapegradError, type Tensor, zerosLike } from '@tapegrad/core';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 /** Options of {@link Adam} and {@link AdamW}; PyTorch's defaults. */
@@ -46,25 +46,18 @@ abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
   }
 
   protected override update(p: Tensor, grad: Tensor, s: AdamState, g: ParamGroup<AdamOptions>): void {
-    const [beta1, beta2] = g.betas;
-    let d = g.maximize ? grad.neg() : grad;
     s.step += 1;
-    if (g.weightDecay !== 0) {
-      if (this.decoupled) p.mul_(1 - g.lr * g.weightDecay);
-      else d = d.add(p.mul(g.weightDecay));
-    }
-    s.expAvg.mul_(beta1).add_(d, 1 - beta1);
-    s.expAvgSq.mul_(beta2).addcmul_(d, d, 1 - beta2);
-    const bias1 = 1 - beta1 ** s.step;
-    const bias2Sqrt = Math.sqrt(1 - beta2 ** s.step);
-    let second = s.expAvgSq;
-    if (g.amsgrad) {
-      s.maxExpAvgSq ??= zerosLike(p);
-      s.maxExpAvgSq.copy_(s.maxExpAvgSq.maximum(s.expAvgSq));
-      second = s.maxExpAvgSq;
-    }
-    const denom = this.scratch(p).copy_(second).sqrt_().div_(bias2Sqrt).add_(g.eps);
-    p.addcdiv_(s.expAvg, denom, -g.lr / bias1);
+    if (g.amsgrad) s.maxExpAvgSq ??= zerosLike(p);
+    adamStep_(p, grad, s.expAvg, s.expAvgSq, {
+      lr: g.lr,
+      betas: g.betas,
+      eps: g.eps,
+      step: s.step,
+      weightDecay: g.weightDecay,
+      decoupled: this.decoupled,
+      maximize: g.maximize,
+      maxExpAvgSq: g.amsgrad ? s.maxExpAvgSq : null,
+    });
   }
 }
 

@@ -82,7 +82,7 @@ function post(c: Int32Array, kind: number, args: readonly number[], tasks: numbe
   Atomics.store(c, LAYOUT.END, base + tasks);
   for (let i = 0; i < LAYOUT.NARGS; i++) Atomics.store(c, LAYOUT.ARGS + i, args[i] ?? 0);
   Atomics.add(c, LAYOUT.GEN, 1);
-  Atomics.notify(c, LAYOUT.GEN);
+  if (Atomics.load(c, LAYOUT.SLEEPERS) > 0) Atomics.notify(c, LAYOUT.GEN);
   return base + tasks;
 }
 
@@ -123,9 +123,18 @@ export function parallel(
   const base = Atomics.load(c, LAYOUT.NEXT);
   const end = post(c, kind, args, tasks);
   taskCounts.byCaller += claimTasks(LAYOUT, c, rt.exports, kind, argv, base, end, runTask);
+  waitUntilDone(c, end);
+}
+
+/** Polls, then sleeps, until the job's last task is done (see `LAYOUT.WAITING`). */
+function waitUntilDone(c: Int32Array, end: number): void {
   for (;;) {
-    const done = Atomics.load(c, LAYOUT.DONE);
+    let done = Atomics.load(c, LAYOUT.DONE);
+    for (let i = 0; done < end && i < LAYOUT.SPIN; i++) done = Atomics.load(c, LAYOUT.DONE);
     if (done >= end) return;
-    Atomics.wait(c, LAYOUT.DONE, done);
+    Atomics.store(c, LAYOUT.WAITING, 1);
+    done = Atomics.load(c, LAYOUT.DONE);
+    if (done < end) Atomics.wait(c, LAYOUT.DONE, done);
+    Atomics.store(c, LAYOUT.WAITING, 0);
   }
 }

@@ -23,10 +23,19 @@ export const LAYOUT = {
   BASE: 3,
   END: 4,
   KIND: 5,
+  /** Workers asleep on GEN: the caller wakes them (a slow system call) only when there are some. */
+  SLEEPERS: 6,
+  /** 1 while the caller sleeps on DONE: the last worker to finish wakes it only then. */
+  WAITING: 7,
   ARGS: 8,
   NARGS: 16,
   /** Words in use (they fit in CONTROL_BYTES). */
   WORDS: 24,
+  /**
+   * Polls of a control word before a thread goes to sleep on it (about 100 µs): the jobs of a
+   * training step come in quick succession, and a sleeping thread costs a system call each way.
+   */
+  SPIN: 32768,
   /** Kind of a job that asks workers to exit. */
   STOP: 0,
   /** A matrix product cut into tiles of C (see `runTask`). */
@@ -100,7 +109,9 @@ export function claimTasks(
     if (Atomics.compareExchange(ctl, L.NEXT, v, v + 1) !== v) continue;
     run(e, kind, args, v - base);
     ran++;
-    if (Atomics.add(ctl, L.DONE, 1) + 1 === end) Atomics.notify(ctl, L.DONE);
+    if (Atomics.add(ctl, L.DONE, 1) + 1 === end && Atomics.load(ctl, L.WAITING) !== 0) {
+      Atomics.notify(ctl, L.DONE);
+    }
   }
 }
 
@@ -125,8 +136,15 @@ export function workerLoop(
   const ctl = new Int32Array(start.memory.buffer, 0, L.WORDS);
   let seen = 0;
   for (;;) {
-    Atomics.wait(ctl, L.GEN, seen);
-    const g = Atomics.load(ctl, L.GEN);
+    let g = Atomics.load(ctl, L.GEN);
+    for (let i = 0; g === seen && i < L.SPIN; i++) g = Atomics.load(ctl, L.GEN);
+    if (g === seen) {
+      // Announce the sleep, then sleep only if no job came meanwhile (wait returns at once then).
+      Atomics.add(ctl, L.SLEEPERS, 1);
+      Atomics.wait(ctl, L.GEN, seen);
+      Atomics.sub(ctl, L.SLEEPERS, 1);
+      continue;
+    }
     if (g % 2 === 1) continue;
     const kind = Atomics.load(ctl, L.KIND);
     const base = Atomics.load(ctl, L.BASE);
