@@ -99,6 +99,12 @@ export const OPTION_CALLS: Readonly<Record<string, OptionCall>> = {
     return core.explainGradientPaths(w.mul(w), w, o);
   },
   'toDot#1': (o) => core.toDot(scalar(2, { requiresGrad: true }).mul(3), o),
+  'backpropWorksheet#1': (o) => core.backpropWorksheet(scalar(2, { requiresGrad: true }).mul(3), o),
+  'formatFormula#2': (o) => core.formatFormula({ kind: 'num', value: 2 }, 'text', o),
+  'adamStep_#4': (o) => {
+    const [p, g, m, v] = [randn([2]), randn([2]), core.zeros([2]), core.zeros([2])];
+    return core.adamStep_(p, g, m, v, { lr: 0.1, betas: [0.9, 0.999], eps: 1e-8, step: 1, ...(o as object) });
+  },
   // --- nn: layers --------------------------------------------------------------------------------
   'Linear.constructor#2': (o) => new nn.Linear(2, 2, o),
   'Conv1d.constructor#3': (o) => new nn.Conv1d(1, 1, 2, o),
