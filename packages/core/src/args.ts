@@ -46,7 +46,7 @@ export function requireTensorList(op: string, name: string, xs: unknown): Tensor
   if (!Array.isArray(xs)) {
     throw new TapegradError(op, `expected an array of Tensors for ${name}, got ${describeValue(xs)}.`);
   }
-  xs.forEach((x, i) => requireTensor(op, `${name}[${i}]`, x));
+  xs.forEach((x, i) => requireTensor(op, `element ${i} of ${name}`, x));
   return xs as Tensor[];
 }
 

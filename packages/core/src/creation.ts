@@ -47,12 +47,12 @@ function creationOptions<T extends TensorOptions>(
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
-/** Throws unless `v` can be stored in an int32 tensor exactly, naming where it came from. */
-function checkInt32(op: string, v: number, where: string): void {
+/** Throws unless `v` can be stored in an int32 tensor exactly, naming it (`what`) and where it is (`at`). */
+function checkInt32(op: string, v: number, what: string, at = ''): void {
   if (!Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) {
     throw new TapegradError(
       op,
-      `${where} ${v} cannot be stored in an int32 tensor (integers in [${INT32_MIN}, ${INT32_MAX}] only). Use dtype 'float32' or 'float64', or round the values first.`,
+      `${what} ${v}${at} cannot be stored in an int32 tensor (integers in [${INT32_MIN}, ${INT32_MAX}] only). Use dtype 'float32' or 'float64', or round the values first.`,
     );
   }
 }
@@ -95,7 +95,7 @@ export function tensor(values: NestedNumbers | TypedArray, options?: TensorOptio
           `expected a number at index [${path.join('][')}], got ${Array.isArray(v) ? 'an array (ragged nesting)' : typeof v}.`,
         );
       }
-      if (dtype === 'int32') checkInt32('tensor', v, `the value at index [${path.join('][')}],`);
+      if (dtype === 'int32') checkInt32('tensor', v, 'the value', ` at index [${path.join('][')}]`);
       data[at++] = v;
       return;
     }

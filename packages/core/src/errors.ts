@@ -45,7 +45,8 @@ export function requireFunction(op: string, name: string, f: unknown): void {
 /** A numeric parameter (slope, alpha, beta, bound, …) must be a number that is not NaN; names the op. */
 export function requireNumber(op: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || Number.isNaN(v)) {
-    throw new TapegradError(op, `${name} must be a number, got ${JSON.stringify(v) ?? String(v)}.`);
+    const shown = typeof v === 'number' || v === undefined ? String(v) : (JSON.stringify(v) ?? String(v));
+    throw new TapegradError(op, `${name} must be a number, got ${shown}.`);
   }
   return v;
 }

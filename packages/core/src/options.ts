@@ -102,6 +102,12 @@ export function suggestKey(key: string, allowed: readonly string[]): string | un
   if (alias !== undefined) return alias;
   const sameLetters = allowed.find((a) => fold(a) === fold(key));
   if (sameLetters !== undefined) return sameLetters;
+  // an abbreviation (approx → approximate) or an overlong name (kernelSizes → kernelSize)
+  const prefix = allowed.find(
+    (a) =>
+      Math.min(a.length, key.length) >= 3 && (fold(a).startsWith(fold(key)) || fold(key).startsWith(fold(a))),
+  );
+  if (prefix !== undefined) return prefix;
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.floor(camel.length / 3)) + 1;
   for (const a of allowed) {

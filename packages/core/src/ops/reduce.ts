@@ -1,7 +1,7 @@
 /** Reductions with `(axis?, keepdims = false)`: axis undefined means all axes; negative axes work. */
 
 import { arange } from '../creation.js';
-import { TapegradError } from '../errors.js';
+import { fmtShape, TapegradError } from '../errors.js';
 import { divideBy } from '../kernels/inplace.js';
 import { argReduceAxis, type ReduceOp, reduceAxes } from '../kernels/reduce.js';
 import { sumPending } from '../lazy.js';
@@ -90,7 +90,11 @@ export function mean(x: Tensor, axis?: Axis, keepdims = false): Tensor {
  * (`amax`) it is shared evenly among the tied elements.
  */
 function extreme(op: 'max' | 'min', x: Tensor, axis: Axis, keepdims: boolean): Tensor {
-  if (x.size === 0) throw new TapegradError(op, `cannot take the ${op} of an empty tensor.`);
+  if (x.size === 0)
+    throw new TapegradError(
+      op,
+      `cannot take the ${op} of an empty tensor (shape ${fmtShape(x.shape)}): it has no elements.`,
+    );
   const axes = normalizeAxes(op, axis, x.ndim);
   const { keep, drop } = reducedShapes(x.shape, axes);
   return record(
@@ -185,7 +189,8 @@ export function logsumexp(x: Tensor, axis?: Axis, keepdims = false): Tensor {
 /** int32 indices of the first max/min along `axis`, or into the flattened tensor. */
 export function argReduce(op: 'max' | 'min', x: Tensor, axis: number | undefined, keepdims: boolean): Tensor {
   const name = op === 'max' ? 'argmax' : 'argmin';
-  if (x.size === 0) throw new TapegradError(name, 'cannot take the index of an empty tensor.');
+  if (x.size === 0)
+    throw new TapegradError(name, `cannot take the index of an empty tensor (shape ${fmtShape(x.shape)}).`);
   if (axis === undefined) {
     const out = emptyTensor(keepdims ? x.shape.map(() => 1) : [], 'int32');
     argReduceAxis(op, x.data, 1, x.size, 1, out.data as Int32Array);

@@ -32,7 +32,7 @@ abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
     if (!Array.isArray(b) || b.length !== 2 || !b.every((x) => typeof x === 'number' && x >= 0 && x < 1)) {
       throw new TapegradError(
         this.name,
-        `invalid betas ${JSON.stringify(b)}: need two numbers in [0, 1), e.g. [0.9, 0.999].`,
+        `invalid betas ${Array.isArray(b) ? `[${b.map(String).join(', ')}]` : String(b)}: need two numbers in [0, 1), e.g. [0.9, 0.999].`,
       );
     }
     this.nonNegative(o, 'eps', 'weightDecay');

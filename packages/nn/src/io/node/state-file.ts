@@ -39,7 +39,9 @@ export function loadStateFile(path: string): LoadedStateFile {
   try {
     return decodeStateFile(bytes);
   } catch (e) {
-    if (e instanceof TapegradError) throw new TapegradError('loadStateFile', `'${path}': ${e.message}`);
+    if (e instanceof TapegradError) {
+      throw new TapegradError('loadStateFile', `'${path}': ${e.message.slice(e.op.length + 2)}`);
+    }
     if (e instanceof SyntaxError) {
       throw new TapegradError('loadStateFile', `'${path}' is not valid JSON (${e.message}).`);
     }
