@@ -38,7 +38,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Starts the child and resolves once it has built its models (before its first save). */
 function start(mode: 'save' | 'write'): Promise<ChildProcess> {
-  const c = spawn(process.execPath, [bundle, target, String(WIDTH), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const c = spawn(process.execPath, [bundle, target, String(WIDTH), mode], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   child = c;
   return new Promise((resolve, reject) => {
     c.once('error', reject);
@@ -70,7 +72,9 @@ describe('kill during save', () => {
       // byte-equal to an encoding means it decodes; load one to show it
       expect(Object.keys(loadStateFile(target).model)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
     }
-    console.log(`kill during save: ${2 * KILLS_PER_MODE} kills, ${midWrite} inside a write, ${corrupt} corrupt files`);
+    console.log(
+      `kill during save: ${2 * KILLS_PER_MODE} kills, ${midWrite} inside a write, ${corrupt} corrupt files`,
+    );
     expect(corrupt).toBe(0);
     // Most kills in 'write' mode land inside writeFileAtomic (its temporary file is left behind).
     expect(midWrite).toBeGreaterThanOrEqual(4);

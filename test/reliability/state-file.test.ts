@@ -7,7 +7,16 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 as nodeCrc32 } from 'node:zlib';
-import { crc32, fromTypedArray, manualSeed, noGrad, TapegradError, type Tensor, tensor, tensorToBytes } from '@tapegrad/core';
+import {
+  crc32,
+  fromTypedArray,
+  manualSeed,
+  noGrad,
+  TapegradError,
+  type Tensor,
+  tensor,
+  tensorToBytes,
+} from '@tapegrad/core';
 import {
   Adam,
   BatchNorm1d,
@@ -111,8 +120,14 @@ describe('state files', () => {
       }
     };
     manualSeed(1);
-    const xs = tensor([[1, 2, 3, 4, 5], [0, -1, 2, 1, 0]]);
-    const ys = tensor([[1, 0], [0, 1]]);
+    const xs = tensor([
+      [1, 2, 3, 4, 5],
+      [0, -1, 2, 1, 0],
+    ]);
+    const ys = tensor([
+      [1, 0],
+      [0, 1],
+    ]);
     const make = () => {
       manualSeed(2);
       const model = new Sequential(new Linear(5, 4), new ReLU(), new Linear(4, 2));
@@ -124,7 +139,11 @@ describe('state files', () => {
     const first = make();
     steps(first.model, first.opt, 3);
     const path = join(dir, 'resume.json');
-    saveStateFile(path, { model: first.model.stateDict(), optimizer: first.opt.stateDict(), metadata: { step: 3 } });
+    saveStateFile(path, {
+      model: first.model.stateDict(),
+      optimizer: first.opt.stateDict(),
+      metadata: { step: 3 },
+    });
     const file = loadStateFile(path);
     expect(file.metadata).toEqual({ step: 3 });
     const resumed = make();
@@ -150,7 +169,10 @@ describe('state files', () => {
     const text = new TextDecoder().decode(bytes);
     expect(text.startsWith('{"format":"tapegrad-state","version":1,')).toBe(true);
     const [, stored] = /"checksum":"crc32:([0-9a-f]{8})"\}$/.exec(text)!;
-    const covered = Buffer.concat([Buffer.from(text.slice(0, text.lastIndexOf(',"checksum"'))), Buffer.from('}')]);
+    const covered = Buffer.concat([
+      Buffer.from(text.slice(0, text.lastIndexOf(',"checksum"'))),
+      Buffer.from('}'),
+    ]);
     expect(stored).toBe(nodeCrc32(covered).toString(16).padStart(8, '0'));
     expect(crc32(new Uint8Array(covered))).toBe(nodeCrc32(covered));
   });
@@ -166,7 +188,8 @@ describe('state files', () => {
         flips++;
       }
     }
-    for (let n = 0; n < bytes.length; n++) expect(() => decodeStateFile(bytes.subarray(0, n))).toThrow(TapegradError);
+    for (let n = 0; n < bytes.length; n++)
+      expect(() => decodeStateFile(bytes.subarray(0, n))).toThrow(TapegradError);
     expect(flips).toBe(8 * bytes.length);
     expect(decodeStateFile(bytes).metadata).toEqual({ note: 'bits' });
   });
@@ -175,7 +198,9 @@ describe('state files', () => {
     const path = join(dir, 'keep.json');
     saveStateFile(path, { model: new Linear(2, 2).stateDict() });
     const before = readFileSync(path);
-    expect(() => saveStateFile(path, { metadata: { big: 1n } as never })).toThrow(/encodeStateFile: the contents cannot be written as JSON/);
+    expect(() => saveStateFile(path, { metadata: { big: 1n } as never })).toThrow(
+      /encodeStateFile: the contents cannot be written as JSON/,
+    );
     expect(() => saveStateFile(join(dir, 'missing', 'x.json'), {})).toThrow(/does not exist/);
     expect(readFileSync(path).equals(before)).toBe(true);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -186,7 +211,10 @@ describe('state files', () => {
     saveStateFile(good, { model: new Linear(3, 2).stateDict() });
     const bytes = readFileSync(good);
     const edited = join(dir, 'edited.json');
-    writeFileSync(edited, Buffer.from(bytes.toString('utf8').replace('"dtype":"float32"', '"dtype":"float64"')));
+    writeFileSync(
+      edited,
+      Buffer.from(bytes.toString('utf8').replace('"dtype":"float32"', '"dtype":"float64"')),
+    );
     expect(() => loadStateFile(edited)).toThrow(/loadStateFile: '.*edited\.json': checksum mismatch/);
     writeFileSync(edited, bytes.subarray(0, bytes.length >> 1));
     expect(() => loadStateFile(edited)).toThrow(/truncated/);
