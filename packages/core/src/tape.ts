@@ -37,6 +37,8 @@ export interface GradientOps<G, N extends TapeNode<G>> {
   isNonFinite(g: G): boolean;
   /** The node's gradient after its user hooks (`registerHook`), once all contributions are summed. */
   hooks?(node: N, g: G): G;
+  /** Drops what else the node keeps of the graph once its closure is freed (a Tensor's composite record). */
+  release?(node: N): void;
 }
 
 let seqCounter = 0;
@@ -148,6 +150,7 @@ export function runBackward<G, N extends TapeNode<G>>(
       node.parents = EMPTY;
       node.backwardFn = null;
       node.released = true;
+      ops.release?.(node);
     }
   }
   return inputs ? inputs.map((n) => results.get(n) ?? null) : [];

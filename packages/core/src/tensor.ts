@@ -730,6 +730,10 @@ export const TENSOR_GRADIENTS: GradientOps<Tensor, Tensor> = {
   store: (node, g, createGraph) => node.storeGrad(g, createGraph),
   isNonFinite: (g) => hasNonFinite(g.data),
   hooks: (node, g) => node.applyGradHooks(g),
+  // The composite record names its inputs: keeping it would keep every activation of a released graph alive.
+  release: (node) => {
+    node.composite = undefined;
+  },
 };
 
 /** @internal A value not computed yet, computed on the first read of `data`. */
