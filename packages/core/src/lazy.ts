@@ -57,7 +57,7 @@ class Lazy implements PendingValue {
 
   rebase(target: Tensor, from: Storage, copy: Tensor): void {
     this.inputs = this.inputs.map((x) => (x.storage === from ? copy : x));
-    addReader(copy, target);
+    (copy.storage.readers ??= new Set()).add(target); // no cap here: this runs inside detachReaders
   }
 
   /** Stops reading the inputs' buffers once evaluated. */
