@@ -10,9 +10,11 @@ import { expectShownOutputs, guideBlocks, repoRoot, runGuide } from './support/g
 
 describe('docs/concepts.md', () => {
   it('runs its code blocks without throwing, and prints every line its output blocks show', async () => {
-    expect(guideBlocks('concepts.md').filter((b) => b.lang === 'text').length).toBeGreaterThanOrEqual(12);
+    expect(guideBlocks('docs/concepts.md').filter((b) => b.lang === 'text').length).toBeGreaterThanOrEqual(
+      12,
+    );
     // First in this file: the guide prints how many Scalar nodes the program has made.
-    const run = await runGuide('concepts.md');
+    const run = await runGuide('docs/concepts.md');
     expectShownOutputs(run);
     const all = run.lines.join('\n');
     expect(all).toContain('∂L/∂a = 6 (f·b = 6)');

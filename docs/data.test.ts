@@ -4,8 +4,8 @@ import { expectShownOutputs, guideBlocks, runGuide } from './support/guide.js';
 
 describe('docs/data.md', () => {
   it('runs its code blocks without throwing, and prints every line its output blocks show', async () => {
-    expect(guideBlocks('data.md').filter((b) => b.lang === 'text').length).toBeGreaterThanOrEqual(9);
-    const run = await runGuide('data.md');
+    expect(guideBlocks('docs/data.md').filter((b) => b.lang === 'text').length).toBeGreaterThanOrEqual(9);
+    const run = await runGuide('docs/data.md');
     expectShownOutputs(run);
     const all = run.lines.join('\n');
     expect(all).toContain('header 0 0 8 3 0 0 0 2 0 0 0 2 0 0 0 3');

@@ -4,8 +4,10 @@ import { expectShownOutputs, guideBlocks, runGuide } from './support/guide.js';
 
 describe('docs/debugging.md', () => {
   it('runs its code blocks without throwing, and prints every line its output blocks show', async () => {
-    expect(guideBlocks('debugging.md').filter((b) => b.lang === 'text').length).toBeGreaterThanOrEqual(8);
-    const run = await runGuide('debugging.md');
+    expect(guideBlocks('docs/debugging.md').filter((b) => b.lang === 'text').length).toBeGreaterThanOrEqual(
+      8,
+    );
+    const run = await runGuide('docs/debugging.md');
     expectShownOutputs(run);
     const all = run.lines.join('\n');
     // Every error the guide provokes is a TapegradError naming its op, and the checks catch what they should.

@@ -7,13 +7,13 @@ import { expectShownOutputs, guideBlocks, runGuide } from './support/guide.js';
 
 describe('docs/interop.md', () => {
   it('has code blocks, each followed by the output it prints', () => {
-    const blocks = guideBlocks('interop.md');
+    const blocks = guideBlocks('docs/interop.md');
     expect(blocks.filter((b) => b.lang === 'ts').length).toBeGreaterThanOrEqual(5);
     expect(blocks.filter((b) => b.lang === 'text').length).toBeGreaterThanOrEqual(5);
   });
 
   it('runs its code blocks without throwing, and prints every line its output blocks show', async () => {
-    const run = await runGuide('interop.md');
+    const run = await runGuide('docs/interop.md');
     expectShownOutputs(run);
     // The guide's claims, whatever its prose says.
     const all = run.lines.join('\n');

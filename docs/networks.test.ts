@@ -4,8 +4,10 @@ import { expectShownOutputs, guideBlocks, runGuide } from './support/guide.js';
 
 describe('docs/networks.md', () => {
   it('runs its code blocks without throwing, and prints every line its output blocks show', async () => {
-    expect(guideBlocks('networks.md').filter((b) => b.lang === 'text').length).toBeGreaterThanOrEqual(10);
-    const run = await runGuide('networks.md');
+    expect(guideBlocks('docs/networks.md').filter((b) => b.lang === 'text').length).toBeGreaterThanOrEqual(
+      10,
+    );
+    const run = await runGuide('docs/networks.md');
     expectShownOutputs(run);
     const all = run.lines.join('\n');
     // The schedule equals the formula at every epoch; the models train; saving round-trips.

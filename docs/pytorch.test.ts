@@ -82,7 +82,7 @@ describe('docs/pytorch.md', () => {
   });
 
   it('runs the code blocks of "What differs" and prints what they show', async () => {
-    const run = await runGuide('pytorch.md');
+    const run = await runGuide('docs/pytorch.md');
     expectShownOutputs(run);
     expect(run.lines).toContain('0.2713 0.2713');
   });

@@ -14,13 +14,13 @@ const ten = (v: number) => String(Number(v.toPrecision(10))).replace(/^-/, '−'
 
 describe('docs/symbolic-gradients.md', () => {
   it('has a code block for each feature, each followed by what it prints', () => {
-    const blocks = guideBlocks('symbolic-gradients.md');
+    const blocks = guideBlocks('docs/symbolic-gradients.md');
     expect(blocks.filter((b) => b.lang === 'ts').length).toBeGreaterThanOrEqual(10);
     expect(blocks.filter((b) => b.lang === 'text').length).toBeGreaterThanOrEqual(10);
   });
 
   it('runs its code blocks, prints every line its output blocks show, and shows the tutorial’s numbers', async () => {
-    const run = await runGuide('symbolic-gradients.md');
+    const run = await runGuide('docs/symbolic-gradients.md');
     expectShownOutputs(run);
     const lines = run.lines;
     const all = lines.join('\n');

@@ -4,8 +4,10 @@ import { expectShownOutputs, guideBlocks, runGuide } from './support/guide.js';
 
 describe('docs/transforms.md', () => {
   it('runs its code blocks without throwing, and prints every line its output blocks show', async () => {
-    expect(guideBlocks('transforms.md').filter((b) => b.lang === 'text').length).toBeGreaterThanOrEqual(10);
-    const run = await runGuide('transforms.md');
+    expect(guideBlocks('docs/transforms.md').filter((b) => b.lang === 'text').length).toBeGreaterThanOrEqual(
+      10,
+    );
+    const run = await runGuide('docs/transforms.md');
     expectShownOutputs(run);
 
     // Every computed answer equals the analytic one printed beside it.

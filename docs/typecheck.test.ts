@@ -1,7 +1,7 @@
 /**
- * Type-checks the code of every guide that has a test of its own (docs/<guide>.test.ts runs it) as
- * a user's project would: each guide's ```ts blocks as one module, under the repository's strict
- * settings, importing the packages by name.
+ * Type-checks the code of the README and of every guide that has a test of its own
+ * (docs/<guide>.test.ts runs it) as a user's project would: each one's ```ts blocks as one module,
+ * under the repository's strict settings, importing the packages by name.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,20 +10,31 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { guideBlocks, guideProgram, repoRoot } from './support/guide.js';
 
-const guides = readdirSync(join(repoRoot, 'docs'))
-  .filter((f) => f.endsWith('.md') && existsSync(join(repoRoot, 'docs', f.replace(/\.md$/, '.test.ts'))))
-  .filter((f) => guideBlocks(f).some((b) => b.lang === 'ts'));
+const guides = [
+  'README.md',
+  ...readdirSync(join(repoRoot, 'docs'))
+    .filter((f) => f.endsWith('.md') && existsSync(join(repoRoot, 'docs', f.replace(/\.md$/, '.test.ts'))))
+    .map((f) => `docs/${f}`),
+].filter((g) => guideBlocks(g).some((b) => b.lang === 'ts'));
 
 const dir = mkdtempSync(join(repoRoot, 'node_modules', '.tapegrad-guide-types-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the guides’ code', () => {
   it('includes the guides this suite runs', () => {
-    expect(guides).toEqual(expect.arrayContaining(['verifying-gradients.md', 'interop.md']));
+    expect(guides).toEqual(
+      expect.arrayContaining([
+        'README.md',
+        'docs/verifying-gradients.md',
+        'docs/interop.md',
+        'docs/concepts.md',
+      ]),
+    );
   });
 
   it('type-checks under strict settings', async () => {
-    for (const g of guides) writeFileSync(join(dir, g.replace(/\.md$/, '.ts')), guideProgram(g));
+    for (const g of guides)
+      writeFileSync(join(dir, g.replace(/^docs\//, '').replace(/\.md$/, '.ts')), guideProgram(g));
     const src = (p: string) => join(repoRoot, 'packages', p);
     const tsconfig = {
       extends: join(repoRoot, 'tsconfig.base.json'),

@@ -4,13 +4,13 @@ import { expectShownOutputs, guideBlocks, runGuide } from './support/guide.js';
 
 describe('docs/verifying-gradients.md', () => {
   it('has code blocks, each followed by the output it prints', () => {
-    const blocks = guideBlocks('verifying-gradients.md');
+    const blocks = guideBlocks('docs/verifying-gradients.md');
     expect(blocks.filter((b) => b.lang === 'ts').length).toBeGreaterThanOrEqual(10);
     expect(blocks.filter((b) => b.lang === 'text').length).toBeGreaterThanOrEqual(10);
   });
 
   it('runs its code blocks without throwing, and prints every line its output blocks show', async () => {
-    const run = await runGuide('verifying-gradients.md');
+    const run = await runGuide('docs/verifying-gradients.md');
     expectShownOutputs(run);
     // The markers of each tool, whatever the guide's prose says.
     const all = run.lines.join('\n');

@@ -41,9 +41,9 @@ export interface GuideRun {
 /** Marks the end of a ```ts block in the printed output. */
 const SEPARATOR = '\u241e tapegrad guide block end';
 
-/** The ```ts and ```text blocks of the guide `docs/<name>`, in order. */
-export const guideBlocks = (name: string): GuideBlock[] =>
-  parseBlocks(readFileSync(join(repoRoot, 'docs', name), 'utf8'));
+/** The ```ts and ```text blocks of a guide (its path from the repository root), in order. */
+export const guideBlocks = (path: string): GuideBlock[] =>
+  parseBlocks(readFileSync(join(repoRoot, path), 'utf8'));
 
 /** The ```ts and ```text blocks of a Markdown text, in order. */
 export const parseBlocks = (markdown: string): GuideBlock[] =>
@@ -52,15 +52,15 @@ export const parseBlocks = (markdown: string): GuideBlock[] =>
     body: m[2]!,
   }));
 
-/** The ```ts blocks of the guide `docs/<name>` joined into one program. */
-export const guideProgram = (name: string): string =>
-  guideBlocks(name)
+/** The ```ts blocks of a guide (its path from the repository root) joined into one program. */
+export const guideProgram = (path: string): string =>
+  guideBlocks(path)
     .filter((b) => b.lang === 'ts')
     .map((b) => b.body)
     .join('\n');
 
-/** Runs the guide `docs/<name>` and pairs each ```text block with what the code before it printed. */
-export const runGuide = (name: string): Promise<GuideRun> => runBlocks(guideBlocks(name));
+/** Runs a guide (its path from the repository root), pairing each ```text block with what the code before it printed. */
+export const runGuide = (path: string): Promise<GuideRun> => runBlocks(guideBlocks(path));
 
 /** Runs the ```ts blocks as one program and pairs each ```text block with what the code before it printed. */
 export async function runBlocks(blocks: readonly GuideBlock[]): Promise<GuideRun> {
