@@ -1,7 +1,7 @@
 /**
  * The figures of docs/performance.md: each comparison runs its variants in this process in
- * alternating order (A B A B …, after one warm-up each) and reports medians, because this
- * machine's absolute speed drifts with other work. Prints the machine, its load before and
+ * alternating order (A B A B …, after one warm-up each; thread counts in alternating blocks) and
+ * reports medians, because this machine's absolute speed drifts with other work. Prints the machine, its load before and
  * after, and one Markdown table.
  * Usage: pnpm --filter @tapegrad/benchmarks performance
  */
@@ -9,21 +9,15 @@ import { cpus, loadavg } from 'node:os';
 import { getNumThreads, manualSeed, randn, setNumThreads, type Tensor } from '@tapegrad/core';
 import { median } from './harness.js';
 
-/** A timed piece of work, and optionally untimed work to run before each timing. */
-type Variant = (() => void) | { prepare: () => void; run: () => void };
-
 /** Medians in milliseconds of each variant, run alternately `reps` times after a warm-up. */
-function alternate(variants: Record<string, Variant>, reps: number): Record<string, number> {
+function alternate(variants: Record<string, () => void>, reps: number): Record<string, number> {
   const names = Object.keys(variants);
-  const parts = (v: Variant) => (typeof v === 'function' ? { prepare: () => {}, run: v } : v);
-  for (const n of names) parts(variants[n]!).run();
+  for (const n of names) variants[n]!();
   const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < reps; r++) {
     for (const n of names) {
-      const { prepare, run } = parts(variants[n]!);
-      prepare();
       const t0 = performance.now();
-      run();
+      variants[n]!();
       times[n]!.push(performance.now() - t0);
     }
   }
@@ -46,22 +40,28 @@ const product = (n: number, dtype: 'float32' | 'float64') => {
   return () => void a.matmul(b).data;
 };
 
+/**
+ * Threads are compared in blocks (1 thread, then all, three times over), not run by run: changing
+ * the count stops or starts the worker threads, and fresh workers run their first products cold.
+ */
 function threads(): void {
   const cores = getNumThreads();
   for (const n of [256, 512, 1024]) {
     const run = product(n, 'float32');
-    // Changing the count stops or starts worker threads: that happens, with one product, untimed.
-    const withThreads = (k: number) => ({
-      prepare: () => {
+    const times: Record<string, number[]> = { '1 thread': [], [`${cores} threads`]: [] };
+    for (let round = 0; round < 3; round++) {
+      for (const k of [1, cores]) {
         setNumThreads(k);
-        run();
-      },
-      run,
-    });
-    report(
-      `matmul ${n}×${n} float32, 1 thread vs ${cores}`,
-      alternate({ '1 thread': withThreads(1), [`${cores} threads`]: withThreads(cores) }, n >= 1024 ? 5 : 15),
-    );
+        for (let i = 0; i < 3; i++) run(); // warm-up: workers started and compiled
+        for (let i = 0; i < (n >= 1024 ? 3 : 7); i++) {
+          const t0 = performance.now();
+          run();
+          times[k === 1 ? '1 thread' : `${cores} threads`]!.push(performance.now() - t0);
+        }
+      }
+    }
+    const medians = Object.fromEntries(Object.entries(times).map(([name, ts]) => [name, median(ts)]));
+    report(`matmul ${n}×${n} float32, 1 thread vs ${cores}`, medians);
   }
   setNumThreads(cores);
 }
