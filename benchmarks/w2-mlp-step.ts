@@ -28,7 +28,7 @@ function tapegradStep(): () => void {
     noGrad(() => {
       for (const p of params) {
         p.sub_(p.grad!, 0.1);
-        p.grad = null;
+        p.grad!.zero_(); // as an optimizer's zeroGrad() does: the buffer is reused
       }
     });
   };

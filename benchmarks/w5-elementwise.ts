@@ -10,8 +10,9 @@ async function setup(system: System, n: number): Promise<() => void> {
     manualSeed(5);
     const x = randn([n]).requiresGrad_();
     return () => {
+      // The gradient is zeroed in place, as an optimizer's zeroGrad() does, so its buffer is reused.
+      x.grad?.zero_();
       x.sigmoid().mul(x.tanh()).sum().backward();
-      x.grad = null;
     };
   }
   if (system === 'jax-js') {

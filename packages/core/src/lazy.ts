@@ -23,7 +23,8 @@ export type FusedOp =
   | { readonly kind: 'compare'; readonly op: CompareOp }
   | { readonly kind: 'where' }
   | { readonly kind: 'sign' }
-  | { readonly kind: 'copy' };
+  | { readonly kind: 'copy' }
+  | { readonly kind: 'unaryGrad'; readonly rule: UnaryRule; readonly p: number; readonly q: number };
 
 /** Below this many elements ops compute at once: a pending value costs more than it saves. */
 const MIN_ELEMENTS = 512;
@@ -57,7 +58,7 @@ class Lazy implements PendingValue {
 
   rebase(target: Tensor, from: Storage, copy: Tensor): void {
     this.inputs = this.inputs.map((x) => (x.storage === from ? copy : x));
-    addReader(copy, target);
+    (copy.storage.readers ??= new Set()).add(target); // no cap here: this runs inside detachReaders
   }
 
   /** Stops reading the inputs' buffers once evaluated. */
@@ -163,5 +164,7 @@ function numbered(op: FusedOp, r: number[]): FusedStep {
       return { kind: 'sign', a: r[0]! };
     case 'copy':
       return { kind: 'copy', a: r[0]! };
+    case 'unaryGrad':
+      return { kind: 'unaryGrad', rule: op.rule, p: op.p, q: op.q, g: r[0]!, x: r[1]!, out: r[2]! };
   }
 }

@@ -256,9 +256,18 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
     return this.train(false);
   }
 
-  /** Clears every parameter's gradient (sets `.grad` to null, PyTorch's `set_to_none`). */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+  /**
+   * Zeroes every parameter's gradient in place, keeping its buffer for the next backward pass (as
+   * PyTorch 1.x's default; fresh memory is slow to come by in JavaScript). With
+   * `{ setToNone: true }`, sets `.grad` to null instead (PyTorch 2's default): then parameters no
+   * gradient reaches are left without a gradient.
+   */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    const none = options.setToNone ?? false;
+    for (const p of this.parameters()) {
+      if (none) p.grad = null;
+      else p.grad?.zero_();
+    }
   }
 
   /** Calls `fn` on every submodule (depth first), then on this one (e.g. custom initialization). */

@@ -161,14 +161,19 @@ describe('stateDict', () => {
 });
 
 describe('Module utilities', () => {
-  it('zeroGrad clears every gradient; apply visits children before the parent', () => {
+  it('zeroGrad zeroes every gradient in its buffer (or drops it with setToNone); apply visits children first', () => {
     const model = new Sequential(new Linear(2, 3), new ReLU(), new Linear(3, 1));
     model
       .call(tensor([[1, 2]]))
       .sum()
       .backward();
     expect(model.parameters().every((p) => p.grad !== null)).toBe(true);
+    const buffers = model.parameters().map((p) => p.grad!.data);
     model.zeroGrad();
+    expect(
+      model.parameters().every((p, i) => p.grad!.data === buffers[i] && p.grad!.data.every((v) => v === 0)),
+    ).toBe(true);
+    model.zeroGrad({ setToNone: true });
     expect(model.parameters().every((p) => p.grad === null)).toBe(true);
     const visited: string[] = [];
     model.apply((m) => visited.push(m.constructor.name));

@@ -100,13 +100,14 @@ export function maxPool2d(x: Arr, batch: number, g: ConvGeometry, out: Arr, argm
         const x0 = j * sw - pw;
         const kj0 = Math.max(0, -x0);
         const kj1 = Math.min(kw, w - x0);
-        let best = -Infinity;
-        let at = -1;
+        // Seeded with the window's first element, so the scan needs one comparison per element.
+        let at = base + (y0 + ki0) * w + x0 + kj0;
+        let best = x[at]!;
         for (let ki = ki0; ki < ki1; ki++) {
           const row = base + (y0 + ki) * w + x0;
           for (let kj = kj0; kj < kj1; kj++) {
             const v = x[row + kj]!;
-            if (v > best || at < 0) {
+            if (v > best) {
               best = v;
               at = row + kj;
             }

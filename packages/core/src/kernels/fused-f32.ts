@@ -4,6 +4,8 @@
  * there, and only the result leaves (written, added into an array, or summed). Steps without a
  * SIMD kernel (`sin`, `cos`, `pow`) run their JavaScript rule loop over the same memory.
  */
+
+import { NUMBERS } from '../math/numbers.js';
 import type { FusedProgram, FusedStep, Sink } from './fused-program.js';
 import { binaryRun, unaryRun } from './rules.js';
 import { type ElementwiseF32, elementwiseF32, isSimdBinary, isSimdUnary } from './wasm/elementwise.js';
@@ -94,7 +96,35 @@ function run(m: Machine, step: FusedStep, dst: number, len: number): void {
       return;
     case 'copy': // shares its operand's region (layOut)
       return;
+    case 'unaryGrad': {
+      const name = step.rule.name;
+      const kernel = FUSED_GRADS[name];
+      if (kernel) k.binary[kernel].vv(at[step.g]!, at[name === 'relu' ? step.x : step.out]!, dst, len);
+      else unaryGradOnHeap(m, step, dst, len);
+      return;
+    }
   }
+}
+
+/** The backward rules with a SIMD kernel of their own (taking the gradient and the saved value). */
+const FUSED_GRADS: Partial<Record<string, 'sigmoidGrad' | 'tanhGrad' | 'reluGrad'>> = {
+  sigmoid: 'sigmoidGrad',
+  tanh: 'tanhGrad',
+  relu: 'reluGrad',
+};
+
+/** `g · f′(x)` in JavaScript over the registers, for rules without a SIMD kernel. */
+function unaryGradOnHeap(
+  m: Machine,
+  step: Extract<FusedStep, { kind: 'unaryGrad' }>,
+  dst: number,
+  len: number,
+): void {
+  const { heap, at } = m;
+  const [g, x, y, r] = [at[step.g]! >> 2, at[step.x]! >> 2, at[step.out]! >> 2, dst >> 2];
+  const d = step.rule.grad;
+  for (let j = 0; j < len; j++)
+    heap[r + j] = heap[g + j]! * (d(NUMBERS, heap[x + j]!, heap[y + j]!, step.p, step.q) as number);
 }
 
 /** Hands one block of the result at `r` to the sink; the block's sum for a summing sink. */

@@ -25,7 +25,17 @@ export type FusedStep =
   | { readonly kind: 'compare'; readonly op: CompareOp; readonly a: number; readonly b: number }
   | { readonly kind: 'where'; readonly cond: number; readonly a: number; readonly b: number }
   | { readonly kind: 'sign'; readonly a: number }
-  | { readonly kind: 'copy'; readonly a: number };
+  | { readonly kind: 'copy'; readonly a: number }
+  /** `g · f′(x)` for a one-input rule f whose output is `out`: its backward in one step. */
+  | {
+      readonly kind: 'unaryGrad';
+      readonly rule: UnaryRule;
+      readonly p: number;
+      readonly q: number;
+      readonly g: number;
+      readonly x: number;
+      readonly out: number;
+    };
 
 /** A program: its inputs (each `length` elements, or one element read for every position) and steps. */
 export interface FusedProgram {

@@ -8,6 +8,7 @@
  * programs through the SIMD kernels and falls back here.
  */
 
+import { NUMBERS } from '../math/numbers.js';
 import { evaluateF32 } from './fused-f32.js';
 import type { CompareOp, FusedProgram, FusedStep, Sink } from './fused-program.js';
 import { binaryRun, unaryRun } from './rules.js';
@@ -118,6 +119,28 @@ function runStep(
       for (let j = 0; j < len; j++) r[j] = x[o + j * s]!;
       return;
     }
+    case 'unaryGrad':
+      unaryGradRun(step, slots, base, stride, r, len);
+      return;
+  }
+}
+
+/** `r[j] = g · f′(x, out)` over one block, the rule evaluated in numbers. */
+function unaryGradRun(
+  step: Extract<FusedStep, { kind: 'unaryGrad' }>,
+  slots: Arr[],
+  base: Int32Array,
+  stride: Int32Array,
+  r: Arr,
+  len: number,
+): void {
+  const [g, go, gs, x, xo, xs] = operands(step.g, step.x, slots, base, stride);
+  const y = slots[step.out]!;
+  const yo = base[step.out]!;
+  const ys = stride[step.out]!;
+  const d = step.rule.grad;
+  for (let j = 0; j < len; j++) {
+    r[j] = g[go + j * gs]! * (d(NUMBERS, x[xo + j * xs]!, y[yo + j * ys]!, step.p, step.q) as number);
   }
 }
 

@@ -46,6 +46,21 @@ export function matmul(
   const pb = packedB;
   packPanels(a, aOff, m, k, transA ? 1 : k, transA ? m : 1, 4, pa, 0);
   packPanels(b, bOff, n, k, transB ? k : 1, transB ? 1 : n, 4, pb, 0);
+  panelProduct(pa, pb, c, cOff, m, n, k);
+}
+
+/** The 4×4 register-blocked product of packed panels into `c` (see {@link matmul}). */
+function panelProduct(
+  pa: Float64Array,
+  pb: Float64Array,
+  c: Arr,
+  cOff: number,
+  m: number,
+  n: number,
+  k: number,
+): void {
+  const mp = (m + 3) >> 2;
+  const np = (n + 3) >> 2;
   for (let jp = 0; jp < np; jp++) {
     const bBase = jp * k * 4;
     const j = jp * 4;

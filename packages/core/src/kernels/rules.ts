@@ -35,57 +35,100 @@ export function unaryRun(
   q: number,
 ): void {
   // One loop per op, each with its own call target (see the module comment).
+  if (isActivation(op)) activationRun(op, x, xo, xs, out, oo, n, p, q);
+  else
+    switch (op) {
+      case 'neg': {
+        const f = U.neg.value;
+        for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
+        return;
+      }
+      case 'exp': {
+        const f = U.exp.value;
+        for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
+        return;
+      }
+      case 'log': {
+        const f = U.log.value;
+        for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
+        return;
+      }
+      case 'log1p': {
+        const f = U.log1p.value;
+        for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
+        return;
+      }
+      case 'expm1': {
+        const f = U.expm1.value;
+        for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
+        return;
+      }
+      case 'sqrt': {
+        const f = U.sqrt.value;
+        for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
+        return;
+      }
+      case 'square': {
+        const f = U.square.value;
+        for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
+        return;
+      }
+      case 'abs': {
+        const f = U.abs.value;
+        for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
+        return;
+      }
+      case 'sin': {
+        const f = U.sin.value;
+        for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
+        return;
+      }
+      case 'cos': {
+        const f = U.cos.value;
+        for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
+        return;
+      }
+    }
+}
+
+type Activation =
+  | 'tanh'
+  | 'sigmoid'
+  | 'relu'
+  | 'leakyRelu'
+  | 'elu'
+  | 'erf'
+  | 'gelu'
+  | 'geluTanh'
+  | 'softplus'
+  | 'clamp';
+const ACTIVATIONS: ReadonlySet<string> = new Set<Activation>([
+  'tanh',
+  'sigmoid',
+  'relu',
+  'leakyRelu',
+  'elu',
+  'erf',
+  'gelu',
+  'geluTanh',
+  'softplus',
+  'clamp',
+]);
+const isActivation = (op: UnaryOp): op is Activation => ACTIVATIONS.has(op);
+
+/** {@link unaryRun} for the activations. */
+function activationRun(
+  op: Activation,
+  x: Arr,
+  xo: number,
+  xs: number,
+  out: Arr,
+  oo: number,
+  n: number,
+  p: number,
+  q: number,
+): void {
   switch (op) {
-    case 'neg': {
-      const f = U.neg.value;
-      for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
-      return;
-    }
-    case 'exp': {
-      const f = U.exp.value;
-      for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
-      return;
-    }
-    case 'log': {
-      const f = U.log.value;
-      for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
-      return;
-    }
-    case 'log1p': {
-      const f = U.log1p.value;
-      for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
-      return;
-    }
-    case 'expm1': {
-      const f = U.expm1.value;
-      for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
-      return;
-    }
-    case 'sqrt': {
-      const f = U.sqrt.value;
-      for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
-      return;
-    }
-    case 'square': {
-      const f = U.square.value;
-      for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
-      return;
-    }
-    case 'abs': {
-      const f = U.abs.value;
-      for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
-      return;
-    }
-    case 'sin': {
-      const f = U.sin.value;
-      for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
-      return;
-    }
-    case 'cos': {
-      const f = U.cos.value;
-      for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);
-      return;
-    }
     case 'tanh': {
       const f = U.tanh.value;
       for (let j = 0; j < n; j++) out[oo + j] = f(x[xo + j * xs]!, p, q);

@@ -78,6 +78,10 @@ const FUSED_F32: Partial<Record<string, BinaryKernel>> = {
  * it fuses with whatever uses it), else one pass over the elements.
  */
 function unaryBackward(rule: UnaryRule, g: Tensor, x: Tensor, out: Tensor, p: number, q: number): Tensor {
+  if (!isGradEnabled() && x.dtype === 'float32' && rule.name in FUSED_F32) {
+    const lazy = fuse({ kind: 'unaryGrad', rule, p, q }, [g, x, out], x.shape, x.dtype);
+    if (lazy) return lazy;
+  }
   if (isGradEnabled() || fusible(x.size, x.dtype)) return times(g, rule.grad(TENSORS, x, out, p, q));
   const dx = emptyTensor(x.shape, g.dtype);
   const fused = g.dtype === 'float32' ? FUSED_F32[rule.name] : undefined;

@@ -58,46 +58,7 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
   return record(
     'matmul',
     [a, b],
-    ([x, y]) => {
-      const [ra, ca] = lastTwo(x!.shape);
-      const [rb, cb] = lastTwo(y!.shape);
-      const m = transA ? ca : ra;
-      const k = transA ? ra : ca;
-      const n = transB ? rb : cb;
-      const batch = broadcastShapes('matmul', x!.shape.slice(0, -2), y!.shape.slice(0, -2));
-      const out = emptyTensor([...batch, m, n], x!.dtype);
-      const sa = broadcastStrides(x!.shape.slice(0, -2), batch);
-      const sb = broadcastStrides(y!.shape.slice(0, -2), batch);
-      const count = sizeOf(batch);
-      const counter = new Array<number>(batch.length).fill(0);
-      let ao = 0;
-      let bo = 0;
-      for (let i = 0; i < count; i++) {
-        kernel(
-          x!.data as Float64Array,
-          ao * ra * ca,
-          y!.data as Float64Array,
-          bo * rb * cb,
-          out.data as Float64Array,
-          i * m * n,
-          m,
-          n,
-          k,
-          transA,
-          transB,
-        );
-        for (let d = batch.length - 1; d >= 0; d--) {
-          counter[d]!++;
-          ao += sa[d]!;
-          bo += sb[d]!;
-          if (counter[d]! < batch[d]!) break;
-          ao -= sa[d]! * batch[d]!;
-          bo -= sb[d]! * batch[d]!;
-          counter[d] = 0;
-        }
-      }
-      return out;
-    },
+    ([x, y]) => batchedProduct(x!, y!, transA, transB),
     (g, [x, y], _, needs) => {
       // C = op(A)·op(B): each case's gradients are products of G with the other operand.
       if (!transA && !transB)
@@ -116,6 +77,48 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
     },
     { transA, transB },
   );
+}
+
+/** The forward of {@link matmulT}: one kernel call per pair of matrices of the broadcast batch. */
+function batchedProduct(x: Tensor, y: Tensor, transA: boolean, transB: boolean): Tensor {
+  const [ra, ca] = lastTwo(x.shape);
+  const [rb, cb] = lastTwo(y.shape);
+  const m = transA ? ca : ra;
+  const k = transA ? ra : ca;
+  const n = transB ? rb : cb;
+  const batch = broadcastShapes('matmul', x.shape.slice(0, -2), y.shape.slice(0, -2));
+  const out = emptyTensor([...batch, m, n], x.dtype);
+  const sa = broadcastStrides(x.shape.slice(0, -2), batch);
+  const sb = broadcastStrides(y.shape.slice(0, -2), batch);
+  const count = sizeOf(batch);
+  const counter = new Array<number>(batch.length).fill(0);
+  let ao = 0;
+  let bo = 0;
+  for (let i = 0; i < count; i++) {
+    kernel(
+      x.data as Float64Array,
+      ao * ra * ca,
+      y.data as Float64Array,
+      bo * rb * cb,
+      out.data as Float64Array,
+      i * m * n,
+      m,
+      n,
+      k,
+      transA,
+      transB,
+    );
+    for (let d = batch.length - 1; d >= 0; d--) {
+      counter[d]!++;
+      ao += sa[d]!;
+      bo += sb[d]!;
+      if (counter[d]! < batch[d]!) break;
+      ao -= sa[d]! * batch[d]!;
+      bo -= sb[d]! * batch[d]!;
+      counter[d] = 0;
+    }
+  }
+  return out;
 }
 
 /**

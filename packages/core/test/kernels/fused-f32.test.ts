@@ -51,6 +51,17 @@ const PROGRAMS: Record<string, FusedStep[]> = {
     { kind: 'binary', rule: B.pow, a: 4, b: QUARTER },
     { kind: 'binary', rule: B.div, a: 3, b: 5 },
   ],
+  // The backward of σ, tanh and relu as one step each (SIMD kernels), and of gelu (no kernel).
+  'one-step backward rules': [
+    { kind: 'unary', rule: U.sigmoid, p: 0, q: 0, a: X },
+    { kind: 'unaryGrad', rule: U.sigmoid, p: 0, q: 0, g: Y, x: X, out: 3 },
+    { kind: 'unary', rule: U.tanh, p: 0, q: 0, a: X },
+    { kind: 'unaryGrad', rule: U.tanh, p: 0, q: 0, g: 4, x: X, out: 5 },
+    { kind: 'unary', rule: U.relu, p: 0, q: 0, a: X },
+    { kind: 'unaryGrad', rule: U.relu, p: 0, q: 0, g: 6, x: X, out: 7 },
+    { kind: 'unary', rule: U.gelu, p: 0, q: 0, a: X },
+    { kind: 'unaryGrad', rule: U.gelu, p: 0, q: 0, g: 8, x: X, out: 9 },
+  ],
 };
 
 function programs(n: number, seed: number) {

@@ -5,14 +5,15 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Tensor } from '@tapegrad/core';
 import { accuracy, confusionMatrix, formatConfusionMatrix, Standardizer } from '@tapegrad/nn';
 import { loadMnist, ProgressBar, type ProgressStream, writeFileAtomic } from '@tapegrad/nn/node';
 import type { TrainArgs } from './args.js';
-import { saveModel } from './checkpoint.js';
+import { type SavedModel, saveModel } from './checkpoint.js';
 import { renderCurve } from './curve.js';
 import { predictClasses } from './evaluate.js';
 import { saveOnnx, saveWeights } from './exports.js';
-import { DEFAULT_ARCHITECTURES, layoutOf } from './models.js';
+import { type Architecture, DEFAULT_ARCHITECTURES, layoutOf } from './models.js';
 import { Trainer } from './trainer.js';
 
 /** Where the program writes: results to `out` (stdout), logs and progress to `err` (stderr). */
@@ -33,21 +34,7 @@ export interface EpochSummary {
 export function runTrain(args: TrainArgs, io: Io): EpochSummary[] {
   const log = (line: string) => io.err.write(`${line}\n`);
   const architecture = DEFAULT_ARCHITECTURES[args.model];
-  const started = performance.now();
-  const limit =
-    args.limit === undefined
-      ? undefined
-      : { train: args.limit, test: Math.max(1, Math.ceil(args.limit / 6)) };
-  const { train, test } = loadMnist({ layout: layoutOf(architecture), limit });
-  // One mean and standard deviation for all pixels, fitted on the training images only and
-  // applied unchanged to the test images (and saved for predict).
-  const scaler = new Standardizer({ perFeature: false }).fit(train.images);
-  const normalization = { mean: scaler.mean!.item(), std: scaler.std!.item() };
-  const trainImages = scaler.transform(train.images);
-  const testImages = scaler.transform(test.images);
-  log(
-    `MNIST: ${train.labels.shape[0]} training and ${test.labels.shape[0]} test images, loaded in ${((performance.now() - started) / 1000).toFixed(1)} s; pixels standardized with the training mean ${normalization.mean.toFixed(4)} and std ${normalization.std.toFixed(4)}`,
-  );
+  const { train, test, trainImages, testImages, normalization } = prepareData(args, architecture, log);
   const trainer = new Trainer({
     architecture,
     seed: args.seed,
@@ -87,33 +74,84 @@ export function runTrain(args: TrainArgs, io: Io): EpochSummary[] {
     log(
       `epoch ${epoch}/${args.epochs}: mean loss ${meanLoss.toFixed(4)}, test accuracy ${(100 * testAccuracy).toFixed(2)}%, ${seconds.toFixed(1)} s (${Math.round(train.labels.shape[0]! / seconds)} samples/s)`,
     );
-    const saved = { architecture, model: trainer.model, normalization };
-    saveWeights(join(args.out, 'model.safetensors'), saved);
-    saveOnnx(join(args.out, 'model.onnx'), saved);
-    saveModel(join(args.out, 'model.json'), saved, {
-      epochs: epoch,
-      lr: args.lr,
-      batchSize: args.batchSize,
-      seed: args.seed,
+    saveEpoch(
+      args,
+      { architecture, model: trainer.model, normalization },
+      epoch,
       history,
-    });
-    writeFileAtomic(
-      join(args.out, 'curve.svg'),
-      renderCurve({
-        batchLosses: allLosses,
-        batchesPerEpoch: trainer.batches,
-        testAccuracy: history.map((h) => h.testAccuracy),
-        title: `MNIST ${args.model}, Adam lr ${args.lr}, batch ${args.batchSize}`,
-      }),
+      allLosses,
+      trainer.batches,
     );
   }
 
-  const predictions = predictClasses(trainer.model, testImages);
+  report(args, trainer.model, testImages, test.labels, history, io);
+  return history;
+}
+
+/** Loads MNIST and standardizes it with the training images' mean and standard deviation. */
+function prepareData(args: TrainArgs, architecture: Architecture, log: (line: string) => void) {
+  const started = performance.now();
+  const limit =
+    args.limit === undefined
+      ? undefined
+      : { train: args.limit, test: Math.max(1, Math.ceil(args.limit / 6)) };
+  const { train, test } = loadMnist({ layout: layoutOf(architecture), limit });
+  // One mean and standard deviation for all pixels, fitted on the training images only and
+  // applied unchanged to the test images (and saved for predict).
+  const scaler = new Standardizer({ perFeature: false }).fit(train.images);
+  const normalization = { mean: scaler.mean!.item(), std: scaler.std!.item() };
+  const trainImages = scaler.transform(train.images);
+  const testImages = scaler.transform(test.images);
+  log(
+    `MNIST: ${train.labels.shape[0]} training and ${test.labels.shape[0]} test images, loaded in ${((performance.now() - started) / 1000).toFixed(1)} s; pixels standardized with the training mean ${normalization.mean.toFixed(4)} and std ${normalization.std.toFixed(4)}`,
+  );
+  return { train, test, trainImages, testImages, normalization };
+}
+
+/** Writes the model files after an epoch: weights, ONNX, the JSON model with its history, the curve. */
+function saveEpoch(
+  args: TrainArgs,
+  saved: SavedModel,
+  epoch: number,
+  history: EpochSummary[],
+  allLosses: number[],
+  batchesPerEpoch: number,
+): void {
+  saveWeights(join(args.out, 'model.safetensors'), saved);
+  saveOnnx(join(args.out, 'model.onnx'), saved);
+  saveModel(join(args.out, 'model.json'), saved, {
+    epochs: epoch,
+    lr: args.lr,
+    batchSize: args.batchSize,
+    seed: args.seed,
+    history,
+  });
+  writeFileAtomic(
+    join(args.out, 'curve.svg'),
+    renderCurve({
+      batchLosses: allLosses,
+      batchesPerEpoch: batchesPerEpoch,
+      testAccuracy: history.map((h) => h.testAccuracy),
+      title: `MNIST ${args.model}, Adam lr ${args.lr}, batch ${args.batchSize}`,
+    }),
+  );
+}
+
+/** Prints the confusion matrix, the final accuracy and the files written. */
+function report(
+  args: TrainArgs,
+  model: Trainer['model'],
+  testImages: Tensor,
+  testLabels: Tensor,
+  history: EpochSummary[],
+  io: Io,
+): void {
+  const predictions = predictClasses(model, testImages);
   const final = history.at(-1);
   io.out(
-    `Confusion matrix on the ${test.labels.shape[0]} test images (rows: true digit, columns: predicted):`,
+    `Confusion matrix on the ${testLabels.shape[0]} test images (rows: true digit, columns: predicted):`,
   );
-  io.out(formatConfusionMatrix(confusionMatrix(predictions, test.labels, 10)));
+  io.out(formatConfusionMatrix(confusionMatrix(predictions, testLabels, 10)));
   io.out('');
   io.out(
     `test accuracy ${final ? (100 * final.testAccuracy).toFixed(2) : '-'}% after ${args.epochs} epochs (${(history.reduce((a, h) => a + h.seconds, 0) / Math.max(history.length, 1)).toFixed(1)} s per epoch)`,
@@ -122,5 +160,4 @@ export function runTrain(args: TrainArgs, io: Io): EpochSummary[] {
     join(args.out, f),
   );
   io.out(`wrote ${written.slice(0, -1).join(', ')} and ${written.at(-1)}`);
-  return history;
 }

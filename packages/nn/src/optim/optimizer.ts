@@ -137,9 +137,18 @@ export abstract class Optimizer<O extends { lr: number }, S extends OptimizerSta
     this.paramGroups.push(merged);
   }
 
-  /** Clears every parameter's gradient (sets `.grad` to null, PyTorch's `set_to_none`). */
-  zeroGrad(): void {
-    for (const g of this.paramGroups) for (const p of g.params) p.grad = null;
+  /**
+   * Zeroes every parameter's gradient in place, keeping its buffer for the next backward pass (as
+   * PyTorch 1.x's default; fresh memory is slow to come by in JavaScript). With
+   * `{ setToNone: true }`, sets `.grad` to null instead (PyTorch 2's default): then parameters no
+   * gradient reaches are skipped by `step()` rather than updated with zeros.
+   */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    const none = options.setToNone ?? false;
+    for (const p of this.paramGroups.flatMap((g) => g.params)) {
+      if (none) p.grad = null;
+      else p.grad?.zero_();
+    }
   }
 
   /**

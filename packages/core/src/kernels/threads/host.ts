@@ -90,9 +90,13 @@ export function hostSpawn(): Spawn | null {
   return spawn;
 }
 
-/** Logical cores the host reports (1 if it does not say). */
+let cores: number | undefined;
+
+/** Logical cores the host reports (1 if it does not say), asked once: the answer is a system call. */
 export function hostCores(): number {
-  const os = g.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
-  const n = os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency ?? 1;
-  return Math.max(1, Math.floor(n));
+  if (cores === undefined) {
+    const os = g.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+    cores = Math.max(1, Math.floor(os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency ?? 1));
+  }
+  return cores;
 }
