@@ -65,14 +65,14 @@ const ROWS: Record<BinaryOp, RowLoop> = {
       const x = a[ai + j * sa]!;
       const y = b[bi + j * sb]!;
       // NaN in either operand gives NaN, as the rule (math/rules.ts) and PyTorch
-      out[o + j] = x > y || x !== x ? x : y;
+      out[o + j] = x > y || Number.isNaN(x) ? x : y;
     }
   },
   minimum: (a, ai, sa, b, bi, sb, out, o, n) => {
     for (let j = 0; j < n; j++) {
       const x = a[ai + j * sa]!;
       const y = b[bi + j * sb]!;
-      out[o + j] = x < y || x !== x ? x : y;
+      out[o + j] = x < y || Number.isNaN(x) ? x : y;
     }
   },
   eq: (a, ai, sa, b, bi, sb, out, o, n) => {
