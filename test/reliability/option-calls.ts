@@ -190,6 +190,8 @@ export const OPTION_CALLS: Readonly<Record<string, OptionCall>> = {
   'AdamW.constructor#0[]': (o) => new nn.AdamW([{ params: [param()], ...(o as object) }]),
   'RMSprop.constructor#0[]': (o) => new nn.RMSprop([{ params: [param()], ...(o as object) }]),
   'Adagrad.constructor#0[]': (o) => new nn.Adagrad([{ params: [param()], ...(o as object) }]),
+  'Optimizer.zeroGrad#0': (o) => sgd().zeroGrad(o as never),
+  'Module.zeroGrad#0': (o) => new nn.Linear(2, 2).zeroGrad(o as never),
   // The declared type unions every optimizer's options; each key goes to an optimizer that has it.
   'Optimizer.addParamGroup#0': (o) =>
     optimizerFor(Object.keys(o as object)).addParamGroup({ params: [param()], ...(o as object) }),

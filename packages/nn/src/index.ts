@@ -45,3 +45,4 @@ export {
 export * from './optim/index.js';
 export { Parameter, type TensorJSON, tensorFromJSON, tensorToJSON } from './parameter.js';
 export * from './schedulers/index.js';
+export type { ZeroGradOptions } from './zero-grad.js';

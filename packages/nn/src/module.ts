@@ -8,6 +8,7 @@ import {
 } from '@tapegrad/core';
 import { isTensorJSON, Parameter, type TensorJSON, tensorFromJSON, tensorToJSON } from './parameter.js';
 import { fmtShape, refusePrototypeKey } from './util.js';
+import { type ZeroGradOptions, zeroGrads } from './zero-grad.js';
 
 /** Parameters and buffers by dotted name (`'0.weight'`), as `torch.nn.Module.state_dict()`. */
 export type StateDict = Record<string, Tensor>;
@@ -262,12 +263,8 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
    * `{ setToNone: true }`, sets `.grad` to null instead (PyTorch 2's default): then parameters no
    * gradient reaches are left without a gradient.
    */
-  zeroGrad(options: { setToNone?: boolean } = {}): void {
-    const none = options.setToNone ?? false;
-    for (const p of this.parameters()) {
-      if (none) p.grad = null;
-      else p.grad?.zero_();
-    }
+  zeroGrad(options?: ZeroGradOptions): void {
+    zeroGrads('Module.zeroGrad', this.parameters(), options);
   }
 
   /** Calls `fn` on every submodule (depth first), then on this one (e.g. custom initialization). */

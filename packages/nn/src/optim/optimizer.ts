@@ -9,6 +9,7 @@ import {
 } from '@tapegrad/core';
 import { isModule } from '../module.js';
 import { type TensorJSON, tensorToJSON } from '../parameter.js';
+import { type ZeroGradOptions, zeroGrads } from '../zero-grad.js';
 import { loadOptimizerState } from './load-state.js';
 
 /** A parameter group: its tensors and its own options (`lr` is read at every step, so it is live). */
@@ -143,12 +144,12 @@ export abstract class Optimizer<O extends { lr: number }, S extends OptimizerSta
    * `{ setToNone: true }`, sets `.grad` to null instead (PyTorch 2's default): then parameters no
    * gradient reaches are skipped by `step()` rather than updated with zeros.
    */
-  zeroGrad(options: { setToNone?: boolean } = {}): void {
-    const none = options.setToNone ?? false;
-    for (const p of this.paramGroups.flatMap((g) => g.params)) {
-      if (none) p.grad = null;
-      else p.grad?.zero_();
-    }
+  zeroGrad(options?: ZeroGradOptions): void {
+    zeroGrads(
+      `${this.name}.zeroGrad`,
+      this.paramGroups.flatMap((g) => g.params),
+      options,
+    );
   }
 
   /**
