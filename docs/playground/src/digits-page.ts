@@ -8,12 +8,14 @@ import { type Architecture, buildModel, layoutOf } from '../../../packages/examp
 import { byId, context2d } from './dom.js';
 import { toMnistPixels } from './mnist-pixels.js';
 
-/** The parts of model.json this page uses. */
+/** The parts of model.json (a tapegrad state file) this page uses. */
 interface ModelFile {
-  architecture: Architecture;
-  normalization: { mean: number; std: number };
-  stateDict: Record<string, TensorJSON>;
-  training?: { epochs?: number; history?: { testAccuracy?: number }[] };
+  metadata: {
+    architecture: Architecture;
+    normalization: { mean: number; std: number };
+    training?: { epochs?: number; history?: { testAccuracy?: number }[] };
+  };
+  model: Record<string, TensorJSON>;
 }
 
 const globals = globalThis as unknown as {
@@ -23,24 +25,25 @@ const globals = globalThis as unknown as {
 const file = globals.tapegradMnistModel;
 if (file === undefined)
   throw new Error('mnist-model.js did not load: build the playground with `pnpm playground`');
-const model = buildModel(file.architecture);
-model.loadStateDict(file.stateDict);
+const { architecture, normalization, training } = file.metadata;
+const model = buildModel(architecture);
+model.loadStateDict(file.model);
 model.eval();
-const shape = layoutOf(file.architecture) === 'flat' ? [1, 784] : [1, 1, 28, 28];
+const shape = layoutOf(architecture) === 'flat' ? [1, 784] : [1, 1, 28, 28];
 
 const pad = byId<HTMLCanvasElement>('pad');
 const padCtx = context2d(pad);
 const seen = byId<HTMLCanvasElement>('seen');
 
 function describeModel(): string {
-  const a = file!.architecture;
+  const a = architecture;
   const layers =
     a.kind === 'mlp' ? `MLP 784 → ${a.hidden.join(' → ')} → 10` : `CNN, channels ${a.channels.join(', ')}`;
-  const last = file!.training?.history?.at(-1)?.testAccuracy;
+  const last = training?.history?.at(-1)?.testAccuracy;
   const acc =
     last === undefined
       ? ''
-      : `, ${(100 * last).toFixed(1)} % test accuracy after ${file!.training?.epochs} epoch(s)`;
+      : `, ${(100 * last).toFixed(1)} % test accuracy after ${training?.epochs} epoch(s)`;
   return `Model: ${layers} (${globals.tapegradMnistModelSource ?? 'model.json'}${acc}).`;
 }
 
@@ -48,7 +51,7 @@ function describeModel(): string {
 function classify(): number[] | null {
   const pixels = toMnistPixels(pad, seen);
   if (pixels === null) return null;
-  const { mean, std } = file!.normalization;
+  const { mean, std } = normalization;
   return noGrad(() => {
     const x = fromTypedArray(pixels, shape).sub(mean).div(std);
     return Array.from(model.call(x).softmax(-1).data);

@@ -2,8 +2,10 @@
  * Tensors to and from little-endian bytes: the element layout of safetensors files and of ONNX
  * raw tensor data. Browser-safe (no Node Buffer).
  */
+
+import { requireTensor } from './args.js';
 import { allocate, type DType } from './dtype.js';
-import { fmtShape, TapegradError } from './errors.js';
+import { describeValue, fmtShape, TapegradError } from './errors.js';
 import {
   bfloat16ToFloat32,
   float16ToFloat32,
@@ -32,6 +34,7 @@ export const BYTES_PER_ELEMENT: Readonly<Record<ByteDType, number>> = {
 
 /** The elements of `t`, row-major, as a new little-endian byte array. */
 export function tensorToBytes(t: Tensor): Uint8Array {
+  requireTensor('tensorToBytes', 'the argument', t);
   const view = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
   const out = view.slice();
   if (!HOST_LITTLE_ENDIAN) swapBytes(out, t.data.BYTES_PER_ELEMENT);
@@ -48,6 +51,9 @@ export function tensorToBytes(t: Tensor): Uint8Array {
  */
 export function tensorFromBytes(bytes: Uint8Array, dtype: ByteDType, shape: readonly number[]): Tensor {
   const op = 'tensorFromBytes';
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TapegradError(op, `expected the bytes as a Uint8Array, got ${describeValue(bytes)}.`);
+  }
   const width = BYTES_PER_ELEMENT[dtype];
   if (width === undefined) {
     throw new TapegradError(

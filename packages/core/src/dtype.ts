@@ -22,6 +22,19 @@ export function allocate(dtype: DType, size: number, owner?: RecyclingScope | nu
 }
 
 function fresh(dtype: DType, size: number): TypedArray {
+  try {
+    return freshUnchecked(dtype, size);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    // Only sizes no op should produce get here: ops check the shapes they are given.
+    throw new TapegradError(
+      'allocate',
+      `cannot allocate a ${dtype} tensor of ${size} elements (${((size * (dtype === 'float64' ? 8 : 4)) / 2 ** 30).toPrecision(3)} GiB): ${e.message}.`,
+    );
+  }
+}
+
+function freshUnchecked(dtype: DType, size: number): TypedArray {
   switch (dtype) {
     case 'float32':
       return new Float32Array(size);

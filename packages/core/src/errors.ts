@@ -16,7 +16,8 @@ export class TapegradError extends Error {
 }
 
 /** Formats a shape as `[2,3]` for error messages. */
-export const fmtShape = (shape: readonly number[]): string => `[${shape.join(',')}]`;
+export const fmtShape = (shape: readonly number[]): string =>
+  Array.isArray(shape) ? `[${shape.join(',')}]` : String(shape);
 
 /**
  * A short description of an unexpected value's type for error messages (`null`, `an array`,
@@ -34,10 +35,18 @@ export const describeValue = (x: unknown): string =>
           ? `${((x as object).constructor?.name ?? 'object').replace(/^_+(?=\w)/, '')}${copiesNote()}`
           : typeof x;
 
+/** Throws unless `f` is a function (a callback, a function to transform), naming the op and what came instead. */
+export function requireFunction(op: string, name: string, f: unknown): void {
+  if (typeof f !== 'function') {
+    throw new TapegradError(op, `${name} must be a function, got ${describeValue(f)}.`);
+  }
+}
+
 /** A numeric parameter (slope, alpha, beta, bound, …) must be a number that is not NaN; names the op. */
 export function requireNumber(op: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || Number.isNaN(v)) {
-    throw new TapegradError(op, `${name} must be a number, got ${JSON.stringify(v) ?? String(v)}.`);
+    const shown = typeof v === 'number' || v === undefined ? String(v) : (JSON.stringify(v) ?? String(v));
+    throw new TapegradError(op, `${name} must be a number, got ${shown}.`);
   }
   return v;
 }

@@ -1,3 +1,5 @@
+import { requireFunction } from './errors.js';
+
 let gradEnabled = true;
 let anomalyEnabled = false;
 
@@ -9,6 +11,7 @@ export const isAnomalyEnabled = (): boolean => anomalyEnabled;
 
 /** Runs `fn` with recording switched on or off, restoring the previous mode afterwards. */
 export function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  if (typeof fn !== 'function') requireFunction(enabled ? 'enableGrad' : 'noGrad', 'the argument', fn);
   const previous = gradEnabled;
   gradEnabled = enabled;
   try {
@@ -29,6 +32,7 @@ export const enableGrad = <T>(fn: () => T): T => withGradMode(true, fn);
 
 /** @internal Switches anomaly detection; `detectAnomaly` in `inspect/anomaly.ts` is the public face. */
 export function withAnomalyMode<T>(enabled: boolean, fn: () => T): T {
+  if (typeof fn !== 'function') requireFunction('detectAnomaly', 'the argument', fn);
   const previous = anomalyEnabled;
   anomalyEnabled = enabled;
   try {

@@ -6,6 +6,14 @@
 
 import './ops/all.js';
 
+export type { GeluOptions, SoftplusOptions } from './activation-options.js';
+export {
+  optionalTensor,
+  requireFinite,
+  requireInteger,
+  requireTensor,
+  requireTensorList,
+} from './args.js';
 export { BYTES_PER_ELEMENT, type ByteDType, tensorFromBytes, tensorToBytes } from './bytes.js';
 export {
   assertGradcheck,
@@ -85,6 +93,7 @@ export {
   type WorksheetUpdate,
   type WorksheetValue,
 } from './inspect/worksheet.js';
+export { crc32 } from './kernels/checksum.js';
 export { getNumThreads, setNumThreads } from './kernels/threads/pool.js';
 export { evaluateFormula, type Formula } from './math/formula.js';
 export type { Conv2dOptions, MaxPool2dOptions } from './ops/conv.js';
@@ -95,8 +104,10 @@ export { erf, where } from './ops/elementwise.js';
 export { linear } from './ops/matmul.js';
 export { type AdamStepOptions, adamStep_ } from './ops/optim.js';
 export type { AvgPool2dOptions } from './ops/pool.js';
-export { concat, oneHot, stack } from './ops/shape.js';
+export type { VarianceOptions } from './ops/reduce.js';
+export { concat, type OneHotOptions, oneHot, stack } from './ops/shape.js';
 export type { SortResult } from './ops/sort.js';
+export { checkOptions, type OptionKeys } from './options.js';
 export { Generator, getDefaultGenerator, manualSeed } from './random.js';
 export { markComposite } from './record.js';
 export { Scalar, type ScalarOptions, type ScalarTapeStats, scalar, scalarTapeStats } from './scalar.js';

@@ -1,3 +1,4 @@
+import { requireOperand, requireTensor } from './args.js';
 import { type DType, promote } from './dtype.js';
 import { describeValue, fmtShape, TapegradError } from './errors.js';
 import { creationSite, isAnomalyEnabled, isGradEnabled } from './grad-mode.js';
@@ -5,7 +6,7 @@ import * as k from './kernels/indexing.js';
 import { reduceAxes } from './kernels/reduce.js';
 import { hasNonFinite } from './kernels/unary.js';
 import { fuse } from './lazy.js';
-import { broadcastsTo, checkShape, sameShape } from './shape.js';
+import { broadcastsTo, checkShape, requireNumberList, sameShape } from './shape.js';
 import { emptyTensor, type OpAttrs, Tensor } from './tensor.js';
 
 /**
@@ -96,7 +97,7 @@ function lift(op: string, operands: readonly (Tensor | number)[]): Tensor[] {
   for (const x of operands) {
     if (x instanceof Tensor) dtype = dtype ? promote(dtype, x.dtype) : x.dtype;
     else if (typeof x === 'number') fractional ||= !Number.isInteger(x);
-    else throw new TapegradError(op, `expected a Tensor or a number, got ${describeValue(x)}.`);
+    else requireOperand(op, '', x);
   }
   let d = dtype ?? 'float32';
   if (d === 'int32' && fractional) d = 'float32';
@@ -116,6 +117,13 @@ export function markComposite(
   inputs: readonly (Tensor | null | undefined)[],
   attrs: OpAttrs = {},
 ): Tensor {
+  requireTensor('markComposite', 'the result', out);
+  if (!Array.isArray(inputs)) {
+    throw new TapegradError(
+      'markComposite',
+      `inputs must be an array of Tensors (or null), got ${describeValue(inputs)}.`,
+    );
+  }
   if (!out.isLeaf) out.composite = { op, inputs: inputs.map((x) => x ?? null), attrs };
   return out;
 }
@@ -135,6 +143,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 
 /** Broadcasts to `shape` (NumPy rules; new leading axes allowed; `-1` keeps a size). */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  requireNumberList('expand', 'the shape', shape);
   const offset = shape.length - x.shape.length;
   if (offset < 0) {
     throw new TapegradError(

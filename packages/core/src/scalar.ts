@@ -1,9 +1,11 @@
+import { GELU_KEYS, type GeluOptions, SOFTPLUS_KEYS, type SoftplusOptions } from './activation-options.js';
 import { describeValue, requireNumber as requireParameter, TapegradError } from './errors.js';
 import { creationSite, isAnomalyEnabled, isGradEnabled, withGradMode } from './grad-mode.js';
 import { labelGiven } from './label-hook.js';
 import type { Algebra, Value } from './math/algebra.js';
 import { NUMBERS } from './math/numbers.js';
 import { BINARY_RULES, type BinaryRule, UNARY_RULES, type UnaryRule } from './math/rules.js';
+import { checkOptions, type OptionKeys } from './options.js';
 import { backwardNumbers, nodeOpName, parentOf, unaryParams } from './scalar/backward.js';
 import { backwardRecorded, type ScalarKit } from './scalar/backward-recorded.js';
 import {
@@ -34,7 +36,7 @@ import {
   sealOpSegment,
   tapeCounts,
 } from './scalar/segment.js';
-import type { BackwardOptions } from './tape.js';
+import { BACKWARD_KEYS, type BackwardOptions } from './tape.js';
 
 /** Options for {@link scalar}. */
 export interface ScalarOptions {
@@ -42,6 +44,8 @@ export interface ScalarOptions {
   /** A name shown by `explainGradient`, `toDot` and the verification reports. */
   label?: string;
 }
+
+const SCALAR_KEYS: OptionKeys<ScalarOptions> = { requiresGrad: true, label: true };
 
 /**
  * One float64 number on the tape: the micrograd-sized path for named values, hand-sized graphs
@@ -242,14 +246,15 @@ export class Scalar {
     return unary(U.erf, this);
   }
   /** x·Φ(x) exactly (`'none'`, the default) or with the tanh approximation. */
-  gelu(options: { approximate?: 'none' | 'tanh' } = {}): Scalar {
-    const approximate = options.approximate ?? 'none';
+  gelu(options?: GeluOptions): Scalar {
+    const approximate = checkOptions('gelu', options, GELU_KEYS).approximate ?? 'none';
     if (approximate === 'none') return unary(U.gelu, this);
     if (approximate === 'tanh') return unary(U.geluTanh, this);
     throw new TapegradError('gelu', `approximate must be 'none' or 'tanh', got '${String(approximate)}'.`);
   }
   /** log(1 + e^(βx))/β, and exactly x where βx > threshold (PyTorch's rule). */
-  softplus(options: { beta?: number; threshold?: number } = {}): Scalar {
+  softplus(options?: SoftplusOptions): Scalar {
+    options = checkOptions('softplus', options, SOFTPLUS_KEYS);
     const beta = requireParameter('softplus', 'beta', options.beta ?? 1);
     if (beta === 0) throw new TapegradError('softplus', 'beta must be non-zero.');
     return unary(U.softplus, this, beta, requireParameter('softplus', 'threshold', options.threshold ?? 20));
@@ -273,7 +278,8 @@ export class Scalar {
    * readable afterwards — `explainGradient` and `toDot` still work — but a second `backward()`
    * through it needs `{ retainGraph: true }` on the first.
    */
-  backward(options: BackwardOptions = {}): void {
+  backward(options?: BackwardOptions): void {
+    options = checkOptions('backward', options, BACKWARD_KEYS);
     if (!this.requiresGrad) {
       throw new TapegradError(
         'backward',
@@ -323,7 +329,8 @@ const NO_AXES: readonly number[] = Object.freeze([]);
 const LEAF_OFFSET = 2 ** 52;
 
 /** A leaf Scalar: `scalar(0.25, { requiresGrad: true, label: 'w5' })`. */
-export function scalar(value: number, options: ScalarOptions = {}): Scalar {
+export function scalar(value: number, options?: ScalarOptions): Scalar {
+  options = checkOptions('scalar', options, SCALAR_KEYS);
   if (typeof value !== 'number') {
     throw new TapegradError(
       'scalar',

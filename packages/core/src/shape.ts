@@ -1,4 +1,4 @@
-import { fmtShape, TapegradError } from './errors.js';
+import { describeValue, fmtShape, TapegradError } from './errors.js';
 
 /** Number of elements of a shape (1 for the 0-d shape `[]`). */
 export function sizeOf(shape: readonly number[]): number {
@@ -64,6 +64,14 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
   return axis < 0 ? axis + rank : axis;
 }
 
+/** Throws unless `v` is an array of numbers (a shape, a list of axes), naming the op and what was passed. */
+export function requireNumberList(op: string, name: string, v: unknown): readonly number[] {
+  if (!Array.isArray(v) || v.some((d) => typeof d !== 'number')) {
+    throw new TapegradError(op, `${name} must be an array of integers, got ${shapeText(v)}.`);
+  }
+  return v;
+}
+
 /** Normalizes `axis?: number | number[]` into sorted, unique, non-negative axes (all when undefined). */
 export function normalizeAxes(
   op: string,
@@ -71,7 +79,7 @@ export function normalizeAxes(
   rank: number,
 ): number[] {
   if (axis === undefined || axis === null) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof axis === 'number' ? [axis] : axis;
+  const list = typeof axis === 'number' ? [axis] : requireNumberList(op, 'axis', axis);
   const out = list.map((a) => normalizeAxis(op, a, rank));
   if (new Set(out).size !== out.length) throw new TapegradError(op, `axis ${fmtAxes(list)} repeats an axis.`);
   return out.sort((x, y) => x - y);
@@ -86,6 +94,7 @@ export function resolveShape(
   size: number,
   from: readonly number[],
 ): number[] {
+  requireNumberList(op, 'the shape', shape);
   let infer = -1;
   let known = 1;
   shape.forEach((d, i) => {
@@ -114,13 +123,40 @@ export function resolveShape(
   return out;
 }
 
-/** Checks a user-supplied shape: non-negative integers only. */
+/**
+ * The most elements a tensor holds: int32 indices (argmax, gather, sort) must reach every element,
+ * and a typed array cannot be longer anyway.
+ */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/** Checks a user-supplied shape: non-negative integers only, at most {@link MAX_ELEMENTS} elements. */
 export function checkShape(op: string, shape: readonly number[]): number[] {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new TapegradError(
       op,
-      `invalid shape ${JSON.stringify(shape)}: expected an array of non-negative integers.`,
+      `invalid shape ${shapeText(shape)}: expected an array of non-negative integers${Array.isArray(shape) ? '' : ', e.g. [2, 3]'}.`,
     );
   }
+  checkSize(op, shape);
   return [...shape];
+}
+
+/** Throws unless a tensor of `shape` can exist (at most {@link MAX_ELEMENTS} elements). */
+export function checkSize(op: string, shape: readonly number[]): void {
+  const n = sizeOf(shape);
+  if (n > MAX_ELEMENTS) {
+    throw new TapegradError(
+      op,
+      `shape ${fmtShape(shape)} has ${n.toPrecision(3)} elements; a tensor holds at most ${MAX_ELEMENTS} (2^31 − 1).`,
+    );
+  }
+}
+
+/** A shape as the user wrote it, for error messages (NaN and Infinity included, unlike JSON). */
+function shapeText(shape: unknown): string {
+  if (!Array.isArray(shape)) {
+    if (typeof shape === 'number') return `${shape} (a number)`;
+    return typeof shape === 'string' ? `'${shape}'` : describeValue(shape);
+  }
+  return `[${shape.map((d) => (typeof d === 'string' ? `'${d}'` : String(d))).join(',')}]`;
 }

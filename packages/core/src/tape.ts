@@ -1,5 +1,6 @@
 import { TapegradError } from './errors.js';
 import { isAnomalyEnabled, withGradMode } from './grad-mode.js';
+import type { OptionKeys } from './options.js';
 
 /**
  * A node of the Tensor tape: a leaf (no `backwardFn`) or the result of an op, whose closure maps
@@ -36,6 +37,8 @@ export interface GradientOps<G, N extends TapeNode<G>> {
   isNonFinite(g: G): boolean;
   /** The node's gradient after its user hooks (`registerHook`), once all contributions are summed. */
   hooks?(node: N, g: G): G;
+  /** Drops what else the node keeps of the graph once its closure is freed (a Tensor's composite record). */
+  release?(node: N): void;
 }
 
 let seqCounter = 0;
@@ -50,6 +53,9 @@ export interface BackwardOptions {
   /** Record the backward pass itself, so the gradients can be differentiated again. */
   createGraph?: boolean;
 }
+
+/** The keys of {@link BackwardOptions}, for `checkOptions`. */
+export const BACKWARD_KEYS: OptionKeys<BackwardOptions> = { retainGraph: true, createGraph: true };
 
 const EMPTY: readonly never[] = [];
 
@@ -144,6 +150,7 @@ export function runBackward<G, N extends TapeNode<G>>(
       node.parents = EMPTY;
       node.backwardFn = null;
       node.released = true;
+      ops.release?.(node);
     }
   }
   return inputs ? inputs.map((n) => results.get(n) ?? null) : [];

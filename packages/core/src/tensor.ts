@@ -10,8 +10,16 @@ import type { ConvTranspose2dOptions } from './ops/conv-transpose.js';
 import type { Conv1dOptions } from './ops/conv1d.js';
 import type { AvgPool2dOptions } from './ops/pool.js';
 import type { SortResult } from './ops/sort.js';
+import { checkOptions } from './options.js';
 import { sizeOf } from './shape.js';
-import { type BackwardOptions, type GradientOps, nextSeq, runBackward, type TapeNode } from './tape.js';
+import {
+  BACKWARD_KEYS,
+  type BackwardOptions,
+  type GradientOps,
+  nextSeq,
+  runBackward,
+  type TapeNode,
+} from './tape.js';
 import { ops } from './tensor-ops.js';
 
 type Operand = Tensor | number;
@@ -493,10 +501,16 @@ export class Tensor implements TapeNode<Tensor> {
    * computes the vector-Jacobian product with `gradient` (same shape), as PyTorch. Gradients
    * accumulate into `.grad` of leaves that require grad.
    */
-  backward(gradient?: Tensor | BackwardOptions, options: BackwardOptions = {}): void {
+  backward(gradient?: Tensor | BackwardOptions, options?: BackwardOptions): void {
     let seed: Tensor | undefined;
     if (gradient instanceof Tensor) seed = gradient;
-    else if (gradient !== undefined) options = gradient;
+    else if (Array.isArray(gradient) || typeof gradient === 'number') {
+      throw new TapegradError(
+        'backward',
+        `expected a Tensor for the gradient, got ${Array.isArray(gradient) ? 'an array; wrap it with tensor(...)' : `the number ${gradient}; wrap it with tensor(${gradient})`}.`,
+      );
+    } else if (gradient !== undefined) options = gradient;
+    options = checkOptions('backward', options, BACKWARD_KEYS);
     if (!this.requiresGrad) {
       throw new TapegradError(
         'backward',
@@ -716,6 +730,10 @@ export const TENSOR_GRADIENTS: GradientOps<Tensor, Tensor> = {
   store: (node, g, createGraph) => node.storeGrad(g, createGraph),
   isNonFinite: (g) => hasNonFinite(g.data),
   hooks: (node, g) => node.applyGradHooks(g),
+  // The composite record names its inputs: keeping it would keep every activation of a released graph alive.
+  release: (node) => {
+    node.composite = undefined;
+  },
 };
 
 /** @internal A value not computed yet, computed on the first read of `data`. */

@@ -190,7 +190,7 @@ describe('curve.svg', () => {
 });
 
 describe('a written model.json', () => {
-  it('holds the architecture and a stateDict with every parameter', () => {
+  it('is a state file holding the architecture and every parameter', () => {
     const t = trainer(2);
     const dir = mkdtempSync(join(tmpdir(), 'tapegrad-mnist-'));
     saveModel(
@@ -199,9 +199,11 @@ describe('a written model.json', () => {
       { epochs: 0 },
     );
     const file = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-    expect(file.architecture).toEqual(SMALL_MLP);
-    expect(file.normalization).toEqual({ mean: 0.5, std: 2 });
-    expect(Object.keys(file.stateDict).sort()).toEqual(
+    expect(file.format).toBe('tapegrad-state');
+    expect(file.checksum).toMatch(/^crc32:[0-9a-f]{8}$/);
+    expect(file.metadata.architecture).toEqual(SMALL_MLP);
+    expect(file.metadata.normalization).toEqual({ mean: 0.5, std: 2 });
+    expect(Object.keys(file.model).sort()).toEqual(
       t.model
         .namedParameters()
         .map(([n]) => n)

@@ -1,8 +1,38 @@
 /** Gradient clipping, as `torch.nn.utils.clip_grad_norm_` and `clip_grad_value_`. */
-import { noGrad, TapegradError, type Tensor } from '@tapegrad/core';
+import { checkOptions, noGrad, type OptionKeys, TapegradError, Tensor } from '@tapegrad/core';
+import { isModule } from './module.js';
 
-const withGrad = (params: Iterable<Tensor> | Tensor): Tensor[] =>
-  [...(Symbol.iterator in params ? params : [params])].filter((p) => p.grad !== null);
+/** Options of {@link clipGradNorm}. */
+export interface ClipGradNormOptions {
+  /** Throw when the total norm is NaN or infinite instead of clipping with it (default false). */
+  errorIfNonfinite?: boolean;
+}
+
+const CLIP_KEYS: OptionKeys<ClipGradNormOptions> = { errorIfNonfinite: true };
+
+/** The parameters that have a gradient; a module or anything not a tensor is named in the error. */
+function withGrad(op: string, params: Iterable<Tensor> | Tensor): Tensor[] {
+  if (isModule(params)) {
+    throw new TapegradError(
+      op,
+      `expected parameters, got the module ${params.constructor.name}; pass model.parameters().`,
+    );
+  }
+  const list =
+    params instanceof Tensor
+      ? [params]
+      : typeof params === 'object' && params !== null && Symbol.iterator in params
+        ? [...params]
+        : null;
+  const bad = list?.findIndex((p) => !(p instanceof Tensor)) ?? 0;
+  if (list === null || bad >= 0) {
+    throw new TapegradError(
+      op,
+      `expected a Tensor or an iterable of Tensors (e.g. model.parameters()), got ${list === null ? typeof params : `a ${typeof list[bad]} at position ${bad}`}.`,
+    );
+  }
+  return list.filter((p) => p.grad !== null);
+}
 
 /**
  * Scales all gradients together so that their joint `normType`-norm (2 by default; `Infinity`
@@ -13,11 +43,13 @@ export function clipGradNorm(
   params: Iterable<Tensor> | Tensor,
   maxNorm: number,
   normType = 2,
-  options: { errorIfNonfinite?: boolean } = {},
+  options?: ClipGradNormOptions,
 ): number {
-  if (!(maxNorm >= 0)) throw new TapegradError('clipGradNorm', `maxNorm must be ≥ 0, got ${maxNorm}.`);
+  options = checkOptions('clipGradNorm', options, CLIP_KEYS);
+  if (!(maxNorm >= 0 && maxNorm < Infinity))
+    throw new TapegradError('clipGradNorm', `maxNorm must be a finite number ≥ 0, got ${maxNorm}.`);
   if (!(normType > 0)) throw new TapegradError('clipGradNorm', `normType must be > 0, got ${normType}.`);
-  const ps = withGrad(params);
+  const ps = withGrad('clipGradNorm', params);
   if (ps.length === 0) return 0;
   return noGrad(() => {
     let total: number;
@@ -40,8 +72,9 @@ export function clipGradNorm(
 
 /** Clamps every gradient element into [−clipValue, clipValue]. */
 export function clipGradValue(params: Iterable<Tensor> | Tensor, clipValue: number): void {
-  if (!(clipValue >= 0)) throw new TapegradError('clipGradValue', `clipValue must be ≥ 0, got ${clipValue}.`);
+  if (!(clipValue >= 0 && clipValue < Infinity))
+    throw new TapegradError('clipGradValue', `clipValue must be a finite number ≥ 0, got ${clipValue}.`);
   noGrad(() => {
-    for (const p of withGrad(params)) p.grad = p.grad!.clamp(-clipValue, clipValue);
+    for (const p of withGrad('clipGradValue', params)) p.grad = p.grad!.clamp(-clipValue, clipValue);
   });
 }

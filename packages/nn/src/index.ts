@@ -3,7 +3,7 @@
  * @tapegrad/core, with PyTorch's names and semantics.
  * @module @tapegrad/nn
  */
-export { clipGradNorm, clipGradValue } from './clip.js';
+export { type ClipGradNormOptions, clipGradNorm, clipGradValue } from './clip.js';
 export * from './data/index.js';
 export * from './functional/index.js';
 /** Weight initializers, as `torch.nn.init`: `init.kaimingUniform(w)`, `init.xavierNormal(w)`, … */
@@ -14,6 +14,14 @@ export {
   type ToSafetensorsOptions,
   toSafetensors,
 } from './io/safetensors.js';
+export {
+  decodeStateFile,
+  encodeStateFile,
+  type LoadedStateFile,
+  STATE_FILE_FORMAT,
+  STATE_FILE_VERSION,
+  type StateFileContents,
+} from './io/state-file.js';
 export * from './layers/index.js';
 export * from './losses/index.js';
 export {
@@ -21,8 +29,10 @@ export {
   type ForwardHook,
   type ForwardPreHook,
   isModule,
+  type LoadStateDictOptions,
   type LoadStateDictResult,
   Module,
+  type RegisterBufferOptions,
   type StateDict,
   stateDictToJSON,
 } from './module.js';
@@ -35,3 +45,4 @@ export {
 export * from './optim/index.js';
 export { Parameter, type TensorJSON, tensorFromJSON, tensorToJSON } from './parameter.js';
 export * from './schedulers/index.js';
+export type { ZeroGradOptions } from './zero-grad.js';

@@ -2,7 +2,17 @@
  * Weight initializers, as `torch.nn.init`: each fills a tensor in place (under noGrad, so
  * parameters can be initialized) and returns it. Random ones take an optional `generator`.
  */
-import { type Generator, noGrad, rand, randn, TapegradError, type Tensor } from '@tapegrad/core';
+import {
+  checkOptions,
+  type Generator,
+  noGrad,
+  type OptionKeys,
+  rand,
+  randn,
+  requireTensor,
+  TapegradError,
+  type Tensor,
+} from '@tapegrad/core';
 import { fmtShape } from './util.js';
 
 /** Options shared by the random initializers. */
@@ -26,7 +36,10 @@ export type Nonlinearity =
   | 'leakyRelu'
   | 'selu';
 
+const INIT_KEYS: OptionKeys<InitOptions> = { generator: true };
+
 const floatOf = (op: string, t: Tensor): 'float32' | 'float64' => {
+  requireTensor(op, 'the tensor to fill', t);
   if (t.dtype === 'int32') throw new TapegradError(op, 'needs a float tensor, got int32.');
   return t.dtype;
 };
@@ -37,16 +50,22 @@ const fillFrom = (t: Tensor, source: Tensor): Tensor => noGrad(() => t.copy_(sou
  * Uniform draws in [a, b). The defaults give [−1, 1), the range of the source material's
  * initializer (PyTorch's `uniform_` defaults to [0, 1): pass `a = 0` for that).
  */
-export function uniform(t: Tensor, a = -1, b = 1, options: InitOptions = {}): Tensor {
-  if (!(a <= b)) throw new TapegradError('init.uniform', `needs a ≤ b, got a = ${a} and b = ${b}.`);
-  const u = rand(t.shape, { dtype: floatOf('init.uniform', t), generator: options.generator });
+export function uniform(t: Tensor, a = -1, b = 1, options?: InitOptions): Tensor {
+  const { generator } = checkOptions('init.uniform', options, INIT_KEYS);
+  if (!(a <= b) || !Number.isFinite(a) || !Number.isFinite(b))
+    throw new TapegradError('init.uniform', `needs finite a ≤ b, got a = ${a} and b = ${b}.`);
+  const u = rand(t.shape, { dtype: floatOf('init.uniform', t), generator });
   return noGrad(() => fillFrom(t, u.mul(b - a).add(a)));
 }
 
 /** Normal draws with the given mean and standard deviation. */
-export function normal(t: Tensor, mean = 0, std = 1, options: InitOptions = {}): Tensor {
-  if (!(std >= 0)) throw new TapegradError('init.normal', `std must be ≥ 0, got ${std}.`);
-  const z = randn(t.shape, { dtype: floatOf('init.normal', t), generator: options.generator });
+export function normal(t: Tensor, mean = 0, std = 1, options?: InitOptions): Tensor {
+  const { generator } = checkOptions('init.normal', options, INIT_KEYS);
+  if (!(std >= 0 && std < Infinity))
+    throw new TapegradError('init.normal', `std must be a finite number ≥ 0, got ${std}.`);
+  if (!Number.isFinite(mean))
+    throw new TapegradError('init.normal', `mean must be a finite number, got ${mean}.`);
+  const z = randn(t.shape, { dtype: floatOf('init.normal', t), generator });
   return noGrad(() => fillFrom(t, z.mul(std).add(mean)));
 }
 
@@ -90,6 +109,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 
 /** `[fanIn, fanOut]` of a weight `[out, in, ...kernel]`: in·receptive field and out·receptive field. */
 export function calculateFans(op: string, t: Tensor): [number, number] {
+  requireTensor(op, 'the tensor', t);
   if (t.ndim < 2) {
     throw new TapegradError(
       op,
@@ -101,14 +121,16 @@ export function calculateFans(op: string, t: Tensor): [number, number] {
 }
 
 /** Glorot uniform: U(−b, b) with b = gain·√(6/(fanIn+fanOut)). */
-export function xavierUniform(t: Tensor, gain = 1, options: InitOptions = {}): Tensor {
+export function xavierUniform(t: Tensor, gain = 1, options?: InitOptions): Tensor {
+  options = checkOptions('init.xavierUniform', options, INIT_KEYS);
   const [fanIn, fanOut] = calculateFans('init.xavierUniform', t);
   const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform(t, -bound, bound, options);
 }
 
 /** Glorot normal: N(0, std²) with std = gain·√(2/(fanIn+fanOut)). */
-export function xavierNormal(t: Tensor, gain = 1, options: InitOptions = {}): Tensor {
+export function xavierNormal(t: Tensor, gain = 1, options?: InitOptions): Tensor {
+  options = checkOptions('init.xavierNormal', options, INIT_KEYS);
   const [fanIn, fanOut] = calculateFans('init.xavierNormal', t);
   return normal(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), options);
 }
@@ -121,8 +143,10 @@ export interface KaimingOptions extends InitOptions {
   nonlinearity?: Nonlinearity;
 }
 
+const KAIMING_KEYS: OptionKeys<KaimingOptions> = { ...INIT_KEYS, a: true, mode: true, nonlinearity: true };
+
 const kaimingStd = (op: string, t: Tensor, options: KaimingOptions): number => {
-  const { a = 0, mode = 'fanIn', nonlinearity = 'leakyRelu' } = options;
+  const { a = 0, mode = 'fanIn', nonlinearity = 'leakyRelu' } = checkOptions(op, options, KAIMING_KEYS);
   if (mode !== 'fanIn' && mode !== 'fanOut') {
     throw new TapegradError(op, `mode must be 'fanIn' or 'fanOut', got '${String(mode)}'.`);
   }
@@ -131,12 +155,12 @@ const kaimingStd = (op: string, t: Tensor, options: KaimingOptions): number => {
 };
 
 /** He uniform: U(−b, b) with b = gain·√(3/fan). `Linear`'s default is this with a = √5. */
-export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
-  const bound = Math.sqrt(3) * kaimingStd('init.kaimingUniform', t, options);
-  return uniform(t, -bound, bound, options);
+export function kaimingUniform(t: Tensor, options?: KaimingOptions): Tensor {
+  const bound = Math.sqrt(3) * kaimingStd('init.kaimingUniform', t, options ?? {});
+  return uniform(t, -bound, bound, { generator: options?.generator });
 }
 
 /** He normal: N(0, std²) with std = gain/√fan. */
-export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
-  return normal(t, 0, kaimingStd('init.kaimingNormal', t, options), options);
+export function kaimingNormal(t: Tensor, options?: KaimingOptions): Tensor {
+  return normal(t, 0, kaimingStd('init.kaimingNormal', t, options ?? {}), { generator: options?.generator });
 }

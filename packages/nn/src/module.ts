@@ -1,6 +1,14 @@
-import { noGrad, type RemovableHandle, TapegradError, type Tensor } from '@tapegrad/core';
-import { Parameter, type TensorJSON, tensorFromJSON, tensorToJSON } from './parameter.js';
-import { fmtShape } from './util.js';
+import {
+  checkOptions,
+  noGrad,
+  type OptionKeys,
+  type RemovableHandle,
+  TapegradError,
+  Tensor,
+} from '@tapegrad/core';
+import { isTensorJSON, Parameter, type TensorJSON, tensorFromJSON, tensorToJSON } from './parameter.js';
+import { fmtShape, refusePrototypeKey } from './util.js';
+import { type ZeroGradOptions, zeroGrads } from './zero-grad.js';
 
 /** Parameters and buffers by dotted name (`'0.weight'`), as `torch.nn.Module.state_dict()`. */
 export type StateDict = Record<string, Tensor>;
@@ -17,6 +25,21 @@ export interface LoadStateDictResult {
   missingKeys: string[];
   unexpectedKeys: string[];
 }
+
+/** Options of {@link Module.loadStateDict}. */
+export interface LoadStateDictOptions {
+  /** Throw on missing or unexpected keys (default true); otherwise return them. */
+  strict?: boolean;
+}
+
+/** Options of {@link Module.registerBuffer}. */
+export interface RegisterBufferOptions {
+  /** The buffer's name in `stateDict()` when it differs from the property name. */
+  key?: string;
+}
+
+const LOAD_KEYS: OptionKeys<LoadStateDictOptions> = { strict: true };
+const BUFFER_KEYS: OptionKeys<RegisterBufferOptions> = { key: true };
 
 // Hook types are declared as methods so that their parameters compare bivariantly: a module of any
 // inputs then still counts as an `AnyModule` (the usual method-bivariance idiom).
@@ -121,9 +144,10 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
    * in `stateDict()` when that differs from the property (PyTorch's `running_mean` for the property
    * `runningMean`); `loadStateDict` still accepts the property name, as a deprecated alias.
    */
-  registerBuffer(name: string, value?: Tensor, options: { key?: string } = {}): void {
+  registerBuffer(name: string, value?: Tensor, options?: RegisterBufferOptions): void {
+    const { key = name } = checkOptions('registerBuffer', options, BUFFER_KEYS);
     if (value !== undefined) (this as unknown as Record<string, unknown>)[name] = value;
-    this.#buffers.set(name, options.key ?? name);
+    this.#buffers.set(name, key);
   }
 
   /** Direct submodules with their property names (array elements as `name.i`), in order. */
@@ -239,12 +263,8 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
    * `{ setToNone: true }`, sets `.grad` to null instead (PyTorch 2's default): then parameters no
    * gradient reaches are left without a gradient.
    */
-  zeroGrad(options: { setToNone?: boolean } = {}): void {
-    const none = options.setToNone ?? false;
-    for (const p of this.parameters()) {
-      if (none) p.grad = null;
-      else p.grad?.zero_();
-    }
+  zeroGrad(options?: ZeroGradOptions): void {
+    zeroGrads('Module.zeroGrad', this.parameters(), options);
   }
 
   /** Calls `fn` on every submodule (depth first), then on this one (e.g. custom initialization). */
@@ -282,14 +302,27 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
    */
   loadStateDict(
     stateDict: Record<string, Tensor | TensorJSON>,
-    options: { strict?: boolean } = {},
+    options?: LoadStateDictOptions,
   ): LoadStateDictResult {
-    const { strict = true } = options;
+    const name = this.constructor.name;
+    const op = `${name}.loadStateDict`;
+    const { strict = true } = checkOptions(op, options, LOAD_KEYS);
+    if (
+      typeof stateDict !== 'object' ||
+      stateDict === null ||
+      Array.isArray(stateDict) ||
+      stateDict instanceof Tensor
+    ) {
+      throw new TapegradError(
+        op,
+        `expected a state dict (an object of tensors by name, as stateDict() returns), got ${stateDict === null ? 'null' : Array.isArray(stateDict) ? 'an array' : stateDict instanceof Tensor ? 'a Tensor' : typeof stateDict}.`,
+      );
+    }
+    for (const key of Object.keys(stateDict)) refusePrototypeKey(op, key, 'the state dict');
     stateDict = withCurrentKeys(stateDict, this.bufferEntries());
     const own = new Map<string, Tensor>([...this.namedParameters(), ...this.namedBuffers()]);
-    const missingKeys = [...own.keys()].filter((k) => !(k in stateDict));
+    const missingKeys = [...own.keys()].filter((k) => !Object.hasOwn(stateDict, k));
     const unexpectedKeys = Object.keys(stateDict).filter((k) => !own.has(k));
-    const name = this.constructor.name;
     if (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
       const parts = [];
       if (missingKeys.length) parts.push(`missing keys: ${missingKeys.map((k) => `'${k}'`).join(', ')}`);
@@ -302,9 +335,8 @@ export class Module<In extends unknown[] = Tensor[], Out = Tensor> {
     }
     const loaded: [Tensor, Tensor][] = [];
     for (const [key, target] of own) {
-      const raw = stateDict[key];
-      if (raw === undefined) continue;
-      const source = isTensorJSON(raw) ? tensorFromJSON(raw) : raw;
+      if (!Object.hasOwn(stateDict, key)) continue;
+      const source = stateTensor(op, key, stateDict[key]);
       if (fmtShape(source.shape) !== fmtShape(target.shape)) {
         throw new TapegradError(
           `${name}.loadStateDict`,
@@ -354,8 +386,23 @@ function withCurrentKeys<T>(
 /** Whether `x` is a module (of any inputs and output). */
 export const isModule = (x: unknown): x is AnyModule => x instanceof Module;
 
-const isTensorJSON = (x: unknown): x is TensorJSON =>
-  typeof x === 'object' && x !== null && !('backward' in x) && 'shape' in x && 'data' in x;
+/** The tensor behind one state-dict entry (a Tensor, or TensorJSON checked and rebuilt), naming the key. */
+function stateTensor(op: string, key: string, raw: unknown): Tensor {
+  if (raw instanceof Tensor) return raw;
+  if (isTensorJSON(raw)) {
+    try {
+      return tensorFromJSON(raw, op);
+    } catch (e) {
+      if (e instanceof TapegradError)
+        throw new TapegradError(op, `'${key}': ${e.message.slice(op.length + 2)}`);
+      throw e;
+    }
+  }
+  throw new TapegradError(
+    op,
+    `'${key}' must be a Tensor or { shape, dtype, data }, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}.`,
+  );
+}
 
 /** A state dict as plain JSON (`JSON.stringify` it); `loadStateDict` accepts the parsed result. */
 export const stateDictToJSON = (sd: StateDict): Record<string, TensorJSON> =>

@@ -4,7 +4,7 @@
  * which runs in a browser unchanged.
  * @module @tapegrad/nn/node
  */
-export { readIdxFile, writeFileAtomic } from './data/node/files.js';
+export { type ReadIdxFileOptions, readIdxFile, writeFileAtomic } from './data/node/files.js';
 export {
   type LoadMnistOptions,
   loadMnist,
@@ -18,3 +18,4 @@ export {
   type ProgressStream,
 } from './data/node/progress.js';
 export { loadSafetensors, saveSafetensors } from './io/node/safetensors-file.js';
+export { loadStateFile, saveStateFile } from './io/node/state-file.js';

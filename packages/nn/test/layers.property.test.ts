@@ -249,7 +249,9 @@ describe('Conv1d, ConvTranspose2d, Upsample, Embedding(paddingIdx): adjoint test
         seed,
         (p, s) => {
           fc.pre(p.l + 2 * p.padding >= p.k);
-          const m = new Conv1d(p.c, p.o, p.k, { ...p, dtype: 'float64', generator: new Generator(s) });
+          const { stride, padding, bias } = p;
+          const options = { stride, padding, bias, dtype: 'float64' as const, generator: new Generator(s) };
+          const m = new Conv1d(p.c, p.o, p.k, options);
           check(m, randomTensor(rngFrom(s + 1), [p.n, p.c, p.l]), s);
         },
       ),

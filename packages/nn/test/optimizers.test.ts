@@ -110,7 +110,7 @@ describe('optimizer state and groups', () => {
     const p = tensor([1], { requiresGrad: true });
     expect(() => new SGD([p], { lr: -0.1 })).toThrow(/SGD: invalid learning rate -0\.1/);
     expect(() => new Adam([], { lr: 0.1 })).toThrow(/Adam: got an empty parameter list/);
-    expect(() => new Adam([p], { betas: [0.9, 1.5] })).toThrow(/Adam: invalid betas \[0\.9,1\.5\]/);
+    expect(() => new Adam([p], { betas: [0.9, 1.5] })).toThrow(/Adam: invalid betas \[0\.9, 1\.5\]/);
     expect(() => new RMSprop([p], { lr: -1 })).toThrow(TapegradError);
   });
 });

@@ -14,6 +14,7 @@ import {
   le,
   lt,
   mul,
+  ne,
   neg,
   offset,
   ones,
@@ -40,7 +41,11 @@ const UNARY = {
   tanh,
   sigmoid,
   erf,
-  relu: (_fn, x) => and(x, gt(x, F(0))),
+  // x where x > 0, and NaN where x is NaN (as PyTorch: relu never hides a NaN); 0 elsewhere.
+  relu: (fn, x) => {
+    const v = fn.let(x);
+    return and(v, or(gt(v, F(0)), ne(v, v)));
+  },
   leakyRelu: (_fn, x, p) => select(x, mul(p, x), gt(x, F(0))),
   elu: (fn, x, p) => select(x, mul(p, expm1(fn, x)), gt(x, F(0))),
   gelu,
@@ -61,9 +66,10 @@ const BINARY = {
   sub,
   mul,
   div,
-  // As `a > b ? a : b` (pmax(b, a) is `b < a ? a : b`): NaN in `a` yields `b`, as in JavaScript.
-  maximum: (a, b) => `(f32x4.pmax ${b} ${a})`,
-  minimum: (a, b) => `(f32x4.pmin ${b} ${a})`,
+  // As the rule: `a > b ? a : b` (pmax(b, a) is `b < a ? a : b`), and NaN if either is NaN (as
+  // PyTorch): pmax already passes a NaN in `b`; a NaN in `a` is selected back in.
+  maximum: (a, b) => select(a, `(f32x4.pmax ${b} ${a})`, ne(a, a)),
+  minimum: (a, b) => select(a, `(f32x4.pmin ${b} ${a})`, ne(a, a)),
   eq: (a, b) => ones(eq(a, b)),
   gt: (a, b) => ones(gt(a, b)),
   lt: (a, b) => ones(lt(a, b)),

@@ -23,6 +23,7 @@ export const lt = op2('f32x4.lt');
 export const ge = op2('f32x4.ge');
 export const le = op2('f32x4.le');
 export const eq = op2('f32x4.eq');
+export const ne = op2('f32x4.ne');
 export const neg = (a) => `(f32x4.neg ${a})`;
 export const abs = (a) => `(f32x4.abs ${a})`;
 /** Lanes of `a` where `mask` is set, else lanes of `b`. */

@@ -3,6 +3,7 @@
  * with one or more outputs, against float64 central differences.
  */
 import { TapegradError } from '../errors.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 import { Generator } from '../random.js';
 import { CheckProblem, type MultiOutputFn } from './problem.js';
 import type { GradcheckReport } from './report.js';
@@ -34,6 +35,18 @@ export interface GradcheckOptions {
   maxWorst?: number;
 }
 
+/** The keys of {@link GradcheckOptions}. */
+export const GRADCHECK_KEYS: OptionKeys<GradcheckOptions> = {
+  eps: true,
+  atol: true,
+  rtol: true,
+  fullJacobianLimit: true,
+  directions: true,
+  sampleElements: true,
+  seed: true,
+  maxWorst: true,
+};
+
 interface Resolved {
   eps: number;
   atol: number;
@@ -56,6 +69,7 @@ export function runCheck(
   options: GradcheckOptions,
   numericNeedsGrad: boolean,
 ): Omit<GradcheckReport, 'toString'> {
+  checkOptions(fnName, options, GRADCHECK_KEYS);
   const problem = new CheckProblem(fnName, f, inputs, numericNeedsGrad);
   const o = resolve(fnName, options, problem.float32);
   const notes: string[] = [];

@@ -1,6 +1,7 @@
 /** `gradcheck` and `assertGradcheck`: autodiff gradients against float64 central differences. */
 import { TapegradError } from '../errors.js';
-import { type GradcheckOptions, runCheck } from './engine.js';
+import { checkOptions } from '../options.js';
+import { GRADCHECK_KEYS, type GradcheckOptions, runCheck } from './engine.js';
 import { formatReport, type GradcheckReport } from './report.js';
 import type { Differentiable } from './values.js';
 
@@ -58,9 +59,9 @@ export class GradcheckError extends TapegradError {
 export function assertGradcheck<T extends Differentiable[]>(
   f: (...inputs: T) => Differentiable,
   inputs: readonly [...T],
-  options: GradcheckOptions = {},
+  options?: GradcheckOptions,
 ): GradcheckReport {
-  const report = gradcheck(f, inputs, options);
+  const report = gradcheck(f, inputs, checkOptions('assertGradcheck', options, GRADCHECK_KEYS));
   if (!report.ok) throw new GradcheckError('assertGradcheck', report);
   return report;
 }

@@ -3,8 +3,9 @@
 import { gradientsOf } from '../differentiable.js';
 import { TapegradError } from '../errors.js';
 import { withGradMode } from '../grad-mode.js';
+import { checkOptions } from '../options.js';
 import { Generator } from '../random.js';
-import { type GradcheckOptions, runCheck } from './engine.js';
+import { GRADCHECK_KEYS, type GradcheckOptions, runCheck } from './engine.js';
 import { GradcheckError, withText } from './gradcheck.js';
 import type { GradcheckReport } from './report.js';
 import { checkOutput, cotangentFor, type Differentiable, inputName, sizeOfValue } from './values.js';
@@ -55,9 +56,9 @@ export function gradgradcheck<T extends Differentiable[]>(
 export function assertGradgradcheck<T extends Differentiable[]>(
   f: (...inputs: T) => Differentiable,
   inputs: readonly [...T],
-  options: GradcheckOptions = {},
+  options?: GradcheckOptions,
 ): GradcheckReport {
-  const report = gradgradcheck(f, inputs, options);
+  const report = gradgradcheck(f, inputs, checkOptions('assertGradgradcheck', options, GRADCHECK_KEYS));
   if (!report.ok) throw new GradcheckError('assertGradgradcheck', report);
   return report;
 }

@@ -2,6 +2,7 @@
 import { TapegradError } from '../errors.js';
 import type { ReportFormat } from '../inspect/markup.js';
 import { requireFormat } from '../inspect/markup.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 import { Generator } from '../random.js';
 import { diagnoseAll } from './diagnose.js';
 import type { HandDiagnosis } from './diagnosis.js';
@@ -49,6 +50,17 @@ export interface HandDerivedOptions {
   /** Format of `toString()`: `'text'` (default), `'markdown'` or `'latex'`. */
   format?: ReportFormat;
 }
+
+const HAND_DERIVED_KEYS: OptionKeys<HandDerivedOptions> = {
+  atol: true,
+  rtol: true,
+  eps: true,
+  points: true,
+  seed: true,
+  radius: true,
+  sampleElements: true,
+  format: true,
+};
 
 /** One gradient element at the given point: what the paper says, autodiff, finite differences. */
 export interface HandDerivedRow {
@@ -126,8 +138,9 @@ export function checkHandDerived<T extends Differentiable[]>(
   f: (...inputs: T) => Differentiable,
   inputs: readonly [...T],
   hand: HandGradients<T>,
-  options: HandDerivedOptions = {},
+  options?: HandDerivedOptions,
 ): HandDerivedReport {
+  options = checkOptions('checkHandDerived', options, HAND_DERIVED_KEYS);
   if (typeof f !== 'function') {
     throw new TapegradError(
       'checkHandDerived',

@@ -1,4 +1,6 @@
+import { TapegradError } from '../errors.js';
 import { enableGrad } from '../grad-mode.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 import {
   type Differentiable,
   dependsOnOthers,
@@ -15,6 +17,24 @@ export interface GradOptions<N extends number | readonly number[]> {
   /** Which arguments to differentiate with respect to: an index (default 0) or a list of indices. */
   argnums?: N;
 }
+
+/**
+ * @internal The function transforms' shared checks: `f` is a function and `options` holds only
+ * `argnums`. Returns the checked options.
+ */
+export function transformOptions<O extends GradOptions<number | readonly number[]>>(
+  name: string,
+  f: unknown,
+  options: O | undefined,
+): O {
+  const o = checkOptions(name, options, GRAD_KEYS as OptionKeys<O>);
+  if (typeof f !== 'function') {
+    throw new TapegradError(name, `expected a function to transform, got ${f === null ? 'null' : typeof f}.`);
+  }
+  return o;
+}
+
+const GRAD_KEYS: OptionKeys<GradOptions<number>> = { argnums: true };
 
 /** The gradients for a list of argument positions `N` of a function taking `A`: one per position. */
 export type GradTuple<A extends readonly unknown[], N extends readonly number[]> = {
@@ -48,9 +68,9 @@ export function grad<A extends readonly unknown[], const N extends readonly numb
 ): (...args: A) => GradTuple<A, N>;
 export function grad<A extends readonly unknown[]>(
   f: ScalarValued<A>,
-  options: GradOptions<number | readonly number[]> = {},
+  options?: GradOptions<number | readonly number[]>,
 ): (...args: A) => Differentiable | Differentiable[] {
-  const run = valueAndGradImpl('grad', f, options.argnums ?? 0);
+  const run = valueAndGradImpl('grad', f, transformOptions('grad', f, options).argnums ?? 0);
   return (...args: A) => run(args)[1];
 }
 
@@ -72,9 +92,9 @@ export function valueAndGrad<
 >(f: (...args: A) => V, options: GradOptions<N>): (...args: A) => [V, GradTuple<A, N>];
 export function valueAndGrad<A extends readonly unknown[]>(
   f: ScalarValued<A>,
-  options: GradOptions<number | readonly number[]> = {},
+  options?: GradOptions<number | readonly number[]>,
 ): (...args: A) => [Differentiable, Differentiable | Differentiable[]] {
-  const run = valueAndGradImpl('valueAndGrad', f, options.argnums ?? 0);
+  const run = valueAndGradImpl('valueAndGrad', f, transformOptions('valueAndGrad', f, options).argnums ?? 0);
   return (...args: A) => run(args);
 }
 

@@ -1,9 +1,9 @@
-import { TapegradError } from '../errors.js';
+import { requireFunction, TapegradError } from '../errors.js';
 import { Scalar } from '../scalar.js';
 import type { Tensor } from '../tensor.js';
-import { type GradOptions, grad } from './grad.js';
+import { type GradOptions, grad, transformOptions } from './grad.js';
 import { jacobian } from './jacobian.js';
-import { type Differentiable, requireSingleElement } from './trace.js';
+import { type Differentiable, requireSingleElement, traceInputs } from './trace.js';
 import { matchOutput } from './vjp.js';
 
 /**
@@ -18,9 +18,9 @@ import { matchOutput } from './vjp.js';
  */
 export function hessian<A extends readonly unknown[], const N extends number = 0>(
   f: (...args: A) => Differentiable,
-  options: GradOptions<N> = {},
+  options?: GradOptions<N>,
 ): (...args: A) => A[N] {
-  const argnums: number = options.argnums ?? 0;
+  const argnums: number = transformOptions('hessian', f, options).argnums ?? 0;
   if (typeof argnums !== 'number') {
     throw new TapegradError(
       'hessian',
@@ -40,6 +40,8 @@ export function hessian<A extends readonly unknown[], const N extends number = 0
  * hvp((x: Tensor) => x.pow(3).sum(), x, v); // 6·x·v elementwise
  */
 export function hvp<X extends Differentiable>(f: (x: X) => Differentiable, x: X, v: X | number): X {
+  requireFunction('hvp', 'the first argument', f);
+  traceInputs('hvp', [x], [0]);
   const dir = matchOutput('hvp', 'v', v, x);
   const directional = (y: X): Differentiable => {
     const g = grad(f)(y);

@@ -4,7 +4,7 @@ import { enableGrad } from '../grad-mode.js';
 import { stack } from '../ops/shape.js';
 import { Scalar, scalar } from '../scalar.js';
 import { Tensor } from '../tensor.js';
-import type { GradOptions, GradTuple } from './grad.js';
+import { type GradOptions, type GradTuple, transformOptions } from './grad.js';
 import {
   type Differentiable,
   dependsOnOthers,
@@ -38,9 +38,9 @@ export function jacobian<A extends readonly unknown[], const N extends readonly 
 ): (...args: A) => GradTuple<A, N>;
 export function jacobian<A extends readonly unknown[]>(
   f: (...args: A) => Differentiable,
-  options: GradOptions<number | readonly number[]> = {},
+  options?: GradOptions<number | readonly number[]>,
 ): (...args: A) => Differentiable | Differentiable[] {
-  const argnums = options.argnums ?? 0;
+  const argnums = transformOptions('jacobian', f, options).argnums ?? 0;
   return (...args: A) => {
     const positions = positionsOf('jacobian', argnums, args.length);
     const { nodes, outer } = traceInputs('jacobian', args, positions);

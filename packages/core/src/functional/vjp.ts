@@ -1,5 +1,5 @@
 import { gradientsOf as backwardTo } from '../differentiable.js';
-import { describeValue, fmtShape, TapegradError } from '../errors.js';
+import { describeValue, fmtShape, requireFunction, TapegradError } from '../errors.js';
 import { enableGrad, isGradEnabled } from '../grad-mode.js';
 import { Scalar, scalar } from '../scalar.js';
 import { Tensor } from '../tensor.js';
@@ -30,6 +30,7 @@ export function vjp<P extends readonly Differentiable[], O extends Differentiabl
   f: (...primals: P) => O,
   ...primals: P
 ): [O, (cotangent: O | number) => Cotangents<P>] {
+  requireFunction('vjp', 'the first argument', f);
   const { nodes, outer } = traceInputs(
     'vjp',
     primals,
@@ -66,12 +67,13 @@ export function jvp<P extends readonly Differentiable[], O extends Differentiabl
       `expected arrays of primals and tangents of the same length, got ${describeValue(primals)} (${lengthOf(primals)}) and ${describeValue(tangents)} (${lengthOf(tangents)}). Call jvp(f, [x], [t]).`,
     );
   }
-  const ts = primals.map((p, i) => matchOutput('jvp', `tangent ${i}`, tangents[i], p));
+  requireFunction('jvp', 'the first argument', f);
   const { nodes, outer } = traceInputs(
     'jvp',
     primals,
     primals.map((_, i) => i),
   );
+  const ts = primals.map((p, i) => matchOutput('jvp', `tangent ${i}`, tangents[i], p));
   const out = requireDifferentiable(
     'jvp',
     enableGrad(() => f(...(nodes as unknown as P))),

@@ -2,6 +2,7 @@
 import { fmtNum } from '../check/table.js';
 import { fmtShape, TapegradError } from '../errors.js';
 import { walkGraph } from '../graph.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 import { Scalar } from '../scalar.js';
 import { Tensor } from '../tensor.js';
 
@@ -15,6 +16,8 @@ export interface DotOptions {
   rankdir?: 'LR' | 'TB' | 'RL' | 'BT';
 }
 
+const DOT_KEYS: OptionKeys<DotOptions> = { digits: true, maxValues: true, rankdir: true };
+
 type Node = Scalar | Tensor;
 
 /**
@@ -27,7 +30,8 @@ type Node = Scalar | Tensor;
  * @example
  * writeFileSync('graph.dot', toDot(loss)); // then: dot -Tsvg graph.dot -o graph.svg
  */
-export function toDot(output: Scalar | Tensor, options: DotOptions = {}): string {
+export function toDot(output: Scalar | Tensor, options?: DotOptions): string {
+  options = checkOptions('toDot', options, DOT_KEYS);
   if (!(output instanceof Scalar) && !(output instanceof Tensor)) {
     throw new TapegradError(
       'toDot',

@@ -6,6 +6,7 @@ import { sizeOfValue } from '../check/values.js';
 import type { Differentiable } from '../differentiable.js';
 import { TapegradError } from '../errors.js';
 import type { Formula } from '../math/formula.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 import { Scalar } from '../scalar.js';
 import { Tensor } from '../tensor.js';
 import { formatExplanation } from './explain-format.js';
@@ -51,6 +52,14 @@ export interface ExplainOptions {
   format?: ReportFormat;
 }
 
+const EXPLAIN_KEYS: OptionKeys<ExplainOptions> = {
+  steps: true,
+  maxPaths: true,
+  digits: true,
+  symbolic: true,
+  format: true,
+};
+
 /** The structured explanation; `toString()` is what `explainGradient` returns. */
 export interface GradientExplanation {
   output: string;
@@ -91,17 +100,18 @@ export interface GradientExplanation {
 export function explainGradient(
   output: Scalar | Tensor,
   wrt: Scalar | Tensor,
-  options: ExplainOptions = {},
+  options?: ExplainOptions,
 ): string {
-  return explainGradientPaths(output, wrt, options).toString();
+  return explainGradientPaths(output, wrt, checkOptions('explainGradient', options, EXPLAIN_KEYS)).toString();
 }
 
 /** The structured form of {@link explainGradient}: paths, factors, contributions, sum, formulas. */
 export function explainGradientPaths(
   output: Scalar | Tensor,
   wrt: Scalar | Tensor,
-  options: ExplainOptions = {},
+  options?: ExplainOptions,
 ): GradientExplanation {
+  options = checkOptions('explainGradientPaths', options, EXPLAIN_KEYS);
   checkArguments(output, wrt);
   const format = requireFormat('explainGradient', options.format);
   const maxPaths = options.maxPaths ?? 50;

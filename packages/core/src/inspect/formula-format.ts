@@ -5,6 +5,7 @@
  */
 import { fmtNum } from '../check/table.js';
 import type { Comparison, Formula, FunctionName } from '../math/formula.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 
 /** How a formula is written: plain text (Markdown cells use it too) or LaTeX math. */
 export type FormulaFormat = 'text' | 'latex';
@@ -16,6 +17,8 @@ export interface FormulaFormatOptions {
   /** Write each symbol's value instead of its name (the "numbers substituted" line of a worksheet). */
   substitute?: boolean;
 }
+
+const FORMAT_KEYS: OptionKeys<FormulaFormatOptions> = { digits: true, substitute: true };
 
 /** Precedence of what a rendering produced: parenthesize it where a tighter one is needed. */
 const SUM = 1;
@@ -41,7 +44,8 @@ interface Style {
 }
 
 /** `f` written in `format`. */
-export function formatFormula(f: Formula, format: FormulaFormat, options: FormulaFormatOptions = {}): string {
+export function formatFormula(f: Formula, format: FormulaFormat, options?: FormulaFormatOptions): string {
+  options = checkOptions('formatFormula', options, FORMAT_KEYS);
   const digits = options.digits ?? 10;
   const style = format === 'latex' ? latexStyle(digits) : textStyle(digits);
   return render(f, style, options.substitute ?? false)[0];

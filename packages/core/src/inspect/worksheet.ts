@@ -7,6 +7,7 @@
 import type { Differentiable } from '../differentiable.js';
 import { TapegradError } from '../errors.js';
 import { constant, type Formula } from '../math/formula.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 import { Scalar } from '../scalar.js';
 import { type ReportFormat, requireFormat } from './markup.js';
 import { collapse, type Edge, nodeNames, type PathContext } from './paths.js';
@@ -23,6 +24,8 @@ export interface WorksheetOptions {
   /** Significant digits of printed numbers (default 10). */
   digits?: number;
 }
+
+const WORKSHEET_KEYS: OptionKeys<WorksheetOptions> = { format: true, lr: true, digits: true };
 
 /** A value of the forward pass: its equation in the labels (none for a given value) and its value. */
 export interface WorksheetValue {
@@ -86,8 +89,9 @@ export interface BackpropWorksheet {
  * @example
  * console.log(backpropWorksheet(E_total, { lr: 0.5 }).toString());
  */
-export function backpropWorksheet(output: Scalar, options: WorksheetOptions = {}): BackpropWorksheet {
+export function backpropWorksheet(output: Scalar, options?: WorksheetOptions): BackpropWorksheet {
   const fn = 'backpropWorksheet';
+  options = checkOptions(fn, options, WORKSHEET_KEYS);
   if (!(output instanceof Scalar)) {
     throw new TapegradError(
       fn,

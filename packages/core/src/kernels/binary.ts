@@ -64,14 +64,15 @@ const ROWS: Record<BinaryOp, RowLoop> = {
     for (let j = 0; j < n; j++) {
       const x = a[ai + j * sa]!;
       const y = b[bi + j * sb]!;
-      out[o + j] = x > y ? x : y;
+      // NaN in either operand gives NaN, as the rule (math/rules.ts) and PyTorch
+      out[o + j] = x > y || Number.isNaN(x) ? x : y;
     }
   },
   minimum: (a, ai, sa, b, bi, sb, out, o, n) => {
     for (let j = 0; j < n; j++) {
       const x = a[ai + j * sa]!;
       const y = b[bi + j * sb]!;
-      out[o + j] = x < y ? x : y;
+      out[o + j] = x < y || Number.isNaN(x) ? x : y;
     }
   },
   eq: (a, ai, sa, b, bi, sb, out, o, n) => {

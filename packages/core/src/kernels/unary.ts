@@ -65,7 +65,7 @@ const LOOPS: Record<UnaryOp, UnaryLoop> = {
   relu: (x, out) => {
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
-      out[i] = v > 0 ? v : 0;
+      out[i] = v <= 0 ? 0 : v; // relu(NaN) is NaN
     }
   },
   leakyRelu: (x, out, p) => {

@@ -90,7 +90,8 @@ export const UNARY_RULES: { readonly [K in UnaryOp]: UnaryRule & { readonly name
     grad: (A, _x, out) => A.mul(out, A.sub(1, out)),
   },
   // d max(0, x) = [x > 0]
-  relu: { name: 'relu', params: [], value: (x) => (x > 0 ? x : 0), grad: (A, x) => A.gt(x, 0) },
+  // relu(NaN) is NaN, as PyTorch: an activation never hides a NaN
+  relu: { name: 'relu', params: [], value: (x) => (x <= 0 ? 0 : x), grad: (A, x) => A.gt(x, 0) },
   // d = 1 for x > 0, slope otherwise (slope at 0)
   leakyRelu: {
     name: 'leakyRelu',

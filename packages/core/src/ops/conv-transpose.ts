@@ -2,8 +2,10 @@
  * Transposed 2-D convolution (NCHW): the adjoint of `conv2d` with respect to its input, so it
  * runs on the same im2col machinery and its gradients are conv2d and conv2d's weight gradient.
  */
+import { optionalTensor, requireTensor } from '../args.js';
 import { fmtShape, TapegradError } from '../errors.js';
 import type { ConvGeometry } from '../kernels/conv.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import { provideOps } from '../tensor-ops.js';
 import { convInputGrad, pair } from './conv.js';
@@ -21,14 +23,23 @@ export interface ConvTranspose2dOptions {
 }
 
 const OP = 'convTranspose2d';
+const KEYS: OptionKeys<ConvTranspose2dOptions> = {
+  bias: true,
+  stride: true,
+  padding: true,
+  outputPadding: true,
+};
 
 /**
  * Transposed convolution of `x` `[N, Cin, H, W]` with `weight` `[Cin, Cout, KH, KW]` (PyTorch's
  * layout): every input pixel scatters `x[n, c, i, j] · weight[c]` into the output at
  * `(i·sH − pH, j·sW − pW)`. Output size `(H − 1)·sH − 2·pH + KH + outputPaddingH` (and the same for W).
  */
-export function convTranspose2d(x: Tensor, weight: Tensor, options: ConvTranspose2dOptions = {}): Tensor {
-  const { bias = null, stride = 1, padding = 0, outputPadding = 0 } = options;
+export function convTranspose2d(x: Tensor, weight: Tensor, options?: ConvTranspose2dOptions): Tensor {
+  const { stride = 1, padding = 0, outputPadding = 0, ...o } = checkOptions(OP, options, KEYS);
+  requireTensor(OP, 'the input', x);
+  requireTensor(OP, 'weight', weight);
+  const bias = optionalTensor(OP, 'bias', o.bias);
   if (x.ndim !== 4) throw new TapegradError(OP, `input must be NCHW (4-D), got shape ${fmtShape(x.shape)}.`);
   if (weight.ndim !== 4) {
     throw new TapegradError(OP, `weight must be [Cin, Cout, KH, KW], got shape ${fmtShape(weight.shape)}.`);

@@ -4,9 +4,11 @@
  * second derivatives through convolutions work.
  */
 
+import { optionalTensor, requireTensor } from '../args.js';
 import { fmtShape, TapegradError } from '../errors.js';
 import { type ConvGeometry, maxPool2d as poolKernel } from '../kernels/conv.js';
 import * as kernels from '../kernels/conv-gemm.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 import { record } from '../record.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
 import { provideOps } from '../tensor-ops.js';
@@ -29,9 +31,16 @@ export interface MaxPool2dOptions {
   padding?: Pair;
 }
 
+const CONV2D_KEYS: OptionKeys<Conv2dOptions> = { bias: true, stride: true, padding: true };
+const MAX_POOL_KEYS: OptionKeys<MaxPool2dOptions> = { kernelSize: true, stride: true, padding: true };
+
 /** `[h, w]` from a {@link Pair}, checked to be integers ≥ `min`. */
 export const pair = (op: string, name: string, v: Pair, min: number): [number, number] => {
-  const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
+  if (v === undefined) {
+    throw new TapegradError(op, `${name} is required: a number or [h, w], e.g. { ${name}: 2 }.`);
+  }
+  const ok = typeof v === 'number' || (Array.isArray(v) && v.length === 2);
+  const p: [number, number] = typeof v === 'number' ? [v, v] : ok ? [v[0], v[1]] : [Number.NaN, Number.NaN];
   if (!p.every((x) => Number.isInteger(x) && x >= min)) {
     throw new TapegradError(
       op,
@@ -65,8 +74,11 @@ export function geometry(
 }
 
 /** `out[n,o,i,j] = bias[o] + Σ_{c,k,l} weight[o,c,k,l] · xpad[n,c,i·sH+k,j·sW+l]`. */
-export function conv2d(x: Tensor, weight: Tensor, options: Conv2dOptions = {}): Tensor {
-  const { bias = null, stride = 1, padding = 0 } = options;
+export function conv2d(x: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor {
+  const { stride = 1, padding = 0, ...rest } = checkOptions('conv2d', options, CONV2D_KEYS);
+  requireTensor('conv2d', 'the input', x);
+  requireTensor('conv2d', 'weight', weight);
+  const bias = optionalTensor('conv2d', 'bias', rest.bias);
   if (x.ndim !== 4)
     throw new TapegradError('conv2d', `input must be NCHW (4-D), got shape ${fmtShape(x.shape)}.`);
   if (weight.ndim !== 4)
@@ -170,6 +182,8 @@ function convWeightGrad(x: Tensor, gy: Tensor, wShape: readonly number[], g: Con
 
 /** Window maxima over NCHW input; the gradient goes to each window's argmax (first on ties). */
 export function maxPool2d(x: Tensor, options: MaxPool2dOptions): Tensor {
+  options = checkOptions('maxPool2d', options, MAX_POOL_KEYS);
+  requireTensor('maxPool2d', 'the input', x);
   if (x.ndim !== 4)
     throw new TapegradError('maxPool2d', `input must be NCHW (4-D), got shape ${fmtShape(x.shape)}.`);
   const [kh, kw] = pair('maxPool2d', 'kernelSize', options.kernelSize, 1);

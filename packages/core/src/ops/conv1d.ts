@@ -1,5 +1,7 @@
 /** 1-D convolution over `[N, C, L]` (or unbatched `[C, L]`), run as a conv2d of height 1. */
+import { optionalTensor, requireTensor } from '../args.js';
 import { fmtShape, TapegradError } from '../errors.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import { provideOps } from '../tensor-ops.js';
 import { conv2d } from './conv.js';
@@ -12,9 +14,14 @@ export interface Conv1dOptions {
   padding?: number;
 }
 
+const CONV1D_KEYS: OptionKeys<Conv1dOptions> = { bias: true, stride: true, padding: true };
+
 /** `out[n,o,i] = bias[o] + Σ_{c,k} weight[o,c,k] · xpad[n,c,i·stride+k]` (cross-correlation, as PyTorch). */
-export function conv1d(x: Tensor, weight: Tensor, options: Conv1dOptions = {}): Tensor {
-  const { bias = null, stride = 1, padding = 0 } = options;
+export function conv1d(x: Tensor, weight: Tensor, options?: Conv1dOptions): Tensor {
+  const { stride = 1, padding = 0, ...rest } = checkOptions('conv1d', options, CONV1D_KEYS);
+  requireTensor('conv1d', 'the input', x);
+  requireTensor('conv1d', 'weight', weight);
+  const bias = optionalTensor('conv1d', 'bias', rest.bias);
   if (x.ndim !== 3 && x.ndim !== 2) {
     throw new TapegradError('conv1d', `input must be [N, C, L] or [C, L], got shape ${fmtShape(x.shape)}.`);
   }

@@ -3,6 +3,7 @@
  * `reshape` and batched `matmul`. Every gradient, and every gradient of a gradient, comes from
  * those ops, so nothing here has a backward rule of its own.
  */
+import { requireTensor } from '../args.js';
 import { fmtShape, TapegradError } from '../errors.js';
 import { stridedIndex } from '../kernels/indexing.js';
 import { stridesOf } from '../shape.js';
@@ -167,6 +168,7 @@ export function einsum(equation: string, ...operands: Tensor[]): Tensor {
   if (typeof equation !== 'string')
     fail(`the first argument must be the equation string, got ${typeof equation}.`);
   if (operands.length === 0) fail(`'${equation}' needs at least one operand.`);
+  operands.forEach((t, i) => requireTensor('einsum', `operand ${i}`, t));
   const { inputs, output } = parse(equation, operands);
   let terms = inputs.map((labels, k) => diagonal({ t: operands[k]!, labels }, equation));
   const sizes = labelSizes(terms, equation);

@@ -5,6 +5,8 @@
  * records it, and the rule evaluated in tensor ops when it is recorded (gradients of gradients).
  * The engine (`record`) handles numbers, dtypes and summing broadcast gradients back.
  */
+import { GELU_KEYS, type GeluOptions, SOFTPLUS_KEYS, type SoftplusOptions } from '../activation-options.js';
+import { requireOperand, requireTensor } from '../args.js';
 import { fmtShape, requireNumber, TapegradError } from '../errors.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { type BinaryOp as BinaryKernel, binary, where as whereKernel } from '../kernels/binary.js';
@@ -14,6 +16,7 @@ import { fuse, fusible } from '../lazy.js';
 import type { Algebra, Value } from '../math/algebra.js';
 import { NUMBERS } from '../math/numbers.js';
 import { BINARY_RULES, type BinaryRule, UNARY_RULES, type UnaryRule } from '../math/rules.js';
+import { checkOptions } from '../options.js';
 import { record } from '../record.js';
 import { broadcastShapes } from '../shape.js';
 import { emptyTensor, type OpAttrs, Tensor } from '../tensor.js';
@@ -23,6 +26,7 @@ type Operand = Tensor | number;
 
 /** Rejects int32 input to an op that only makes sense on floats, naming the op and the fix. */
 export const requireFloat = (op: string, x: Tensor): Tensor => {
+  if (!(x instanceof Tensor)) requireTensor(op, 'the input', x);
   if (x.dtype === 'int32') {
     throw new TapegradError(
       op,
@@ -134,8 +138,8 @@ export const elu = (x: Tensor, alpha = 1): Tensor =>
   unaryOp(U.elu, requireFloat('elu', x), requireNumber('elu', 'alpha', alpha), 0, 'elu', { alpha });
 
 /** GELU: x·Φ(x) exactly, or `0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))` with `approximate: 'tanh'`. */
-export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
-  const approximate = options.approximate ?? 'none';
+export function gelu(x: Tensor, options?: GeluOptions): Tensor {
+  const approximate = checkOptions('gelu', options, GELU_KEYS).approximate ?? 'none';
   requireFloat('gelu', x);
   if (approximate === 'none') return unaryOp(U.gelu, x, 0, 0, 'gelu', { approximate });
   if (approximate === 'tanh') return unaryOp(U.geluTanh, x, 0, 0, 'gelu', { approximate });
@@ -143,8 +147,8 @@ export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {})
 }
 
 /** log(1 + e^(βx))/β, and exactly x where βx > threshold (PyTorch's rule). */
-export function softplus(x: Tensor, options: { beta?: number; threshold?: number } = {}): Tensor {
-  const { beta = 1, threshold = 20 } = options;
+export function softplus(x: Tensor, options?: SoftplusOptions): Tensor {
+  const { beta = 1, threshold = 20 } = checkOptions('softplus', options, SOFTPLUS_KEYS);
   requireNumber('softplus', 'beta', beta);
   requireNumber('softplus', 'threshold', threshold);
   if (beta === 0) throw new TapegradError('softplus', 'beta must be non-zero.');
@@ -210,6 +214,8 @@ export const minimum = (a: Operand, b: Operand): Tensor => binaryOp(B.minimum, a
 
 /** 1 where the comparison holds, else 0, in the operands' dtype. Not differentiable. */
 export function compare(op: 'eq' | 'gt' | 'lt' | 'ge' | 'le', a: Operand, b: Operand): Tensor {
+  requireOperand(op, 'the first operand', a);
+  requireOperand(op, 'the second operand', b);
   const at = a instanceof Tensor ? a : Tensor.fromNumber(a, b instanceof Tensor ? b.dtype : 'float32');
   const bt = b instanceof Tensor ? b : Tensor.fromNumber(b, at.dtype);
   const dtype =
@@ -231,9 +237,7 @@ export function compare(op: 'eq' | 'gt' | 'lt' | 'ge' | 'le', a: Operand, b: Ope
  * (from `eq`, `gt`, `lt`, …); it gets no gradient.
  */
 export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
-  if (!(condition instanceof Tensor)) {
-    throw new TapegradError('where', 'condition must be a Tensor of 0/1 values (e.g. from x.gt(0)).');
-  }
+  requireTensor('where', 'the condition (a 0/1 tensor, e.g. from x.gt(0))', condition);
   return record(
     'where',
     [a, b],

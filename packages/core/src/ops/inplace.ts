@@ -4,7 +4,8 @@
  * a wrong gradient.
  */
 
-import { fmtShape, TapegradError } from '../errors.js';
+import { requireOperand, requireTensor } from '../args.js';
+import { fmtShape, requireNumber, TapegradError } from '../errors.js';
 import { isGradEnabled } from '../grad-mode.js';
 import * as k from '../kernels/inplace.js';
 import { unary } from '../kernels/unary.js';
@@ -24,6 +25,7 @@ function checkTarget(op: string, t: Tensor): void {
 
 /** `other` as data of `t`'s dtype, broadcast to `t`'s shape (a single element stays single). */
 function operand(op: string, t: Tensor, other: Tensor | number): Tensor {
+  requireOperand(op, 'the operand', other);
   if (
     t.dtype === 'int32' &&
     (typeof other === 'number' ? !Number.isInteger(other) : other.dtype !== 'int32')
@@ -48,6 +50,7 @@ function operand(op: string, t: Tensor, other: Tensor | number): Tensor {
 
 function requireSameShape(op: string, t: Tensor, ...xs: Tensor[]): void {
   for (const x of xs) {
+    requireTensor(op, 'the operand', x);
     if (!sameShape(x.shape, t.shape)) {
       throw new TapegradError(
         op,
@@ -60,6 +63,7 @@ function requireSameShape(op: string, t: Tensor, ...xs: Tensor[]): void {
 /** `t += alpha · other`. */
 export function add_<T extends Tensor>(t: T, other: Tensor | number, alpha: number): T {
   checkTarget('add_', t);
+  requireNumber('add_', 'alpha', alpha);
   k.axpy(t.writable(), operand('add_', t, other).data, alpha);
   t.version++;
   return t;
@@ -84,6 +88,7 @@ export function div_<T extends Tensor>(t: T, other: Tensor | number): T {
 /** `t += value · a · b`. */
 export function addcmul_<T extends Tensor>(t: T, a: Tensor, b: Tensor, value: number): T {
   checkTarget('addcmul_', t);
+  requireNumber('addcmul_', 'value', value);
   requireSameShape('addcmul_', t, a, b);
   k.addcmul(t.writable(), a.data, b.data, value);
   t.version++;
@@ -93,6 +98,7 @@ export function addcmul_<T extends Tensor>(t: T, a: Tensor, b: Tensor, value: nu
 /** `t += value · a / b`. */
 export function addcdiv_<T extends Tensor>(t: T, a: Tensor, b: Tensor, value: number): T {
   checkTarget('addcdiv_', t);
+  requireNumber('addcdiv_', 'value', value);
   requireSameShape('addcdiv_', t, a, b);
   k.addcdiv(t.writable(), a.data, b.data, value);
   t.version++;

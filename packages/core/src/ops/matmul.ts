@@ -1,4 +1,5 @@
 /** Matrix products with `torch.matmul`'s rules; backward uses transpose flags instead of copies. */
+import { optionalTensor, requireTensor } from '../args.js';
 import { fmtShape, TapegradError } from '../errors.js';
 import { broadcastStrides } from '../kernels/binary.js';
 import { matmul as kernel } from '../kernels/matmul.js';
@@ -13,6 +14,8 @@ import { reshape } from './shape-core.js';
  * operand a column vector, each dropped from the result; leading batch axes broadcast.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  requireTensor('matmul', 'the first operand', a);
+  requireTensor('matmul', 'the second operand', b);
   if (a.ndim === 0 || b.ndim === 0) {
     throw new TapegradError(
       'matmul',
@@ -123,6 +126,9 @@ function batchedProduct(x: Tensor, y: Tensor, transA: boolean, transB: boolean):
  * The transpose is a kernel flag, so the weight is never copied.
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  requireTensor('linear', 'the input', x);
+  requireTensor('linear', 'weight', weight);
+  optionalTensor('linear', 'bias', bias);
   if (weight.ndim !== 2) {
     throw new TapegradError('linear', `weight must be 2-D [out, in], got shape ${fmtShape(weight.shape)}.`);
   }

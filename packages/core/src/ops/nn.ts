@@ -1,8 +1,9 @@
 /** Numerically stable normalizations: softmax, log-softmax, layer norm. */
+import { optionalTensor, requireFinite, requireTensor } from '../args.js';
 import { fmtShape, TapegradError } from '../errors.js';
 import { softmaxAxis } from '../kernels/reduce.js';
 import { markComposite, record } from '../record.js';
-import { normalizeAxis, sizeOf } from '../shape.js';
+import { normalizeAxis, requireNumberList, sizeOf } from '../shape.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
 import { provideOps } from '../tensor-ops.js';
 import { requireFloat } from './elementwise.js';
@@ -61,7 +62,12 @@ export function layerNorm(
   bias?: Tensor | null,
   eps = 1e-5,
 ): Tensor {
+  requireTensor('layerNorm', 'the input', x);
   requireFloat('layerNorm', x);
+  requireNumberList('layerNorm', 'normalizedShape', normalizedShape);
+  optionalTensor('layerNorm', 'weight', weight);
+  optionalTensor('layerNorm', 'bias', bias);
+  requireFinite('layerNorm', 'eps', eps, 0);
   const k = normalizedShape.length;
   const trailing = x.shape.slice(x.ndim - k);
   if (k === 0 || k > x.ndim || trailing.some((d, i) => d !== normalizedShape[i])) {

@@ -1,6 +1,7 @@
 /** Fused optimizer steps on tensors, in place (not recorded): the kernels behind nn's optimizers. */
 import { fmtShape, TapegradError } from '../errors.js';
 import { type AdamConstants, adamStep } from '../kernels/optim.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 import type { Tensor } from '../tensor.js';
 
 /** Options of {@link adamStep_}: the group's hyperparameters and the step count t (from 1). */
@@ -18,6 +19,17 @@ export interface AdamStepOptions {
   maxExpAvgSq?: Tensor | null;
 }
 
+const ADAM_STEP_KEYS: OptionKeys<AdamStepOptions> = {
+  lr: true,
+  betas: true,
+  eps: true,
+  step: true,
+  weightDecay: true,
+  decoupled: true,
+  maximize: true,
+  maxExpAvgSq: true,
+};
+
 /**
  * One Adam (or AdamW) step for `param`, updating it and its moments `expAvg`, `expAvgSq` in place
  * in a single pass (PyTorch's arithmetic, as `torch.optim.Adam`). All tensors must be float and
@@ -30,6 +42,7 @@ export function adamStep_(
   expAvgSq: Tensor,
   options: AdamStepOptions,
 ): void {
+  checkOptions('adamStep_', options, ADAM_STEP_KEYS);
   const max = options.maxExpAvgSq ?? null;
   const all = max ? [grad, expAvg, expAvgSq, max] : [grad, expAvg, expAvgSq];
   for (const t of [param, ...all]) {

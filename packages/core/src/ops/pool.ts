@@ -3,6 +3,7 @@
  * adaptive windows (`adaptiveAvgPool2d`). Both are linear maps given by their windows; the
  * backward is the adjoint map, whose own backward is the forward again (second order works).
  */
+import { requireTensor } from '../args.js';
 import { fmtShape, TapegradError } from '../errors.js';
 import {
   type AvgWindows,
@@ -12,7 +13,9 @@ import {
   slidingWindows,
   windowAreas,
 } from '../kernels/pool.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 import { record } from '../record.js';
+import { checkSize } from '../shape.js';
 import { emptyTensor, type Tensor } from '../tensor.js';
 import { provideOps } from '../tensor-ops.js';
 import { geometry, type Pair, pair } from './conv.js';
@@ -27,7 +30,15 @@ export interface AvgPool2dOptions {
   countIncludePad?: boolean;
 }
 
+const AVG_POOL_KEYS: OptionKeys<AvgPool2dOptions> = {
+  kernelSize: true,
+  stride: true,
+  padding: true,
+  countIncludePad: true,
+};
+
 const requireNchw = (op: string, x: Tensor) => {
+  requireTensor(op, 'the input', x);
   if (x.ndim !== 4) throw new TapegradError(op, `input must be NCHW (4-D), got shape ${fmtShape(x.shape)}.`);
   requireFloat(op, x);
 };
@@ -69,6 +80,7 @@ function unpool(op: string, g: Tensor, win: AvgWindows, xShape: readonly number[
  * by `kh·kw` (padding counts as zeros) or, with `countIncludePad: false`, by its input cells.
  */
 export function avgPool2d(x: Tensor, options: AvgPool2dOptions): Tensor {
+  options = checkOptions('avgPool2d', options, AVG_POOL_KEYS);
   requireNchw('avgPool2d', x);
   const [kh, kw] = pair('avgPool2d', 'kernelSize', options.kernelSize, 1);
   const padding = pair('avgPool2d', 'padding', options.padding ?? 0, 0);
@@ -112,7 +124,12 @@ export function adaptiveAvgPool2d(
 ): Tensor {
   requireNchw('adaptiveAvgPool2d', x);
   const [, , h, w] = x.shape as [number, number, number, number];
-  const [oh, ow] = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
+  const [oh, ow] =
+    typeof outputSize === 'number'
+      ? [outputSize, outputSize]
+      : Array.isArray(outputSize) && outputSize.length === 2
+        ? outputSize
+        : [Number.NaN, Number.NaN];
   const size: [number, number] = [oh ?? h, ow ?? w];
   if (!size.every((d) => Number.isInteger(d) && d >= 1)) {
     throw new TapegradError(
@@ -120,6 +137,7 @@ export function adaptiveAvgPool2d(
       `outputSize must be a positive integer or a pair of them (null keeps the input size), got ${JSON.stringify(outputSize)}.`,
     );
   }
+  checkSize('adaptiveAvgPool2d', [x.shape[0]!, x.shape[1]!, ...size]);
   if (h === 0 || w === 0) {
     throw new TapegradError('adaptiveAvgPool2d', `input ${fmtShape(x.shape)} has an empty spatial axis.`);
   }

@@ -1,10 +1,11 @@
 /** Reductions with `(axis?, keepdims = false)`: axis undefined means all axes; negative axes work. */
 
 import { arange } from '../creation.js';
-import { TapegradError } from '../errors.js';
+import { fmtShape, TapegradError } from '../errors.js';
 import { divideBy } from '../kernels/inplace.js';
 import { argReduceAxis, type ReduceOp, reduceAxes } from '../kernels/reduce.js';
 import { sumPending } from '../lazy.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 import { markComposite, record } from '../record.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import { emptyTensor, Tensor } from '../tensor.js';
@@ -89,7 +90,11 @@ export function mean(x: Tensor, axis?: Axis, keepdims = false): Tensor {
  * (`amax`) it is shared evenly among the tied elements.
  */
 function extreme(op: 'max' | 'min', x: Tensor, axis: Axis, keepdims: boolean): Tensor {
-  if (x.size === 0) throw new TapegradError(op, `cannot take the ${op} of an empty tensor.`);
+  if (x.size === 0)
+    throw new TapegradError(
+      op,
+      `cannot take the ${op} of an empty tensor (shape ${fmtShape(x.shape)}): it has no elements.`,
+    );
   const axes = normalizeAxes(op, axis, x.ndim);
   const { keep, drop } = reducedShapes(x.shape, axes);
   return record(
@@ -147,24 +152,28 @@ export function prod(x: Tensor, axis?: Axis, keepdims = false): Tensor {
   );
 }
 
+/** Options of `var` and `std`. */
+export interface VarianceOptions {
+  /** Divide by N − 1 (Bessel's correction, the default, as PyTorch) instead of N. */
+  unbiased?: boolean;
+}
+
+const VARIANCE_KEYS: OptionKeys<VarianceOptions> = { unbiased: true };
+
 /** Variance: Σ(x − mean)² / (N − 1) when `unbiased` (the default, as PyTorch), else / N. */
-export function variance(
-  x: Tensor,
-  axis?: Axis,
-  keepdims = false,
-  options: { unbiased?: boolean } = {},
-): Tensor {
+export function variance(x: Tensor, axis?: Axis, keepdims = false, options?: VarianceOptions): Tensor {
+  const { unbiased = true } = checkOptions('var', options, VARIANCE_KEYS);
   requireFloat('var', x);
   const axes = normalizeAxes('var', axis, x.ndim);
   const n = sizeOf(axes.map((a) => x.shape[a]!));
-  const dof = n - ((options.unbiased ?? true) ? 1 : 0);
+  const dof = n - (unbiased ? 1 : 0);
   const centered = x.sub(mean(x, axes, true));
   return sum(centered.square(), axes, keepdims).div(dof);
 }
 
 /** Standard deviation: √var, unbiased by default. */
-export const std = (x: Tensor, axis?: Axis, keepdims = false, options: { unbiased?: boolean } = {}): Tensor =>
-  variance(requireFloat('std', x), axis, keepdims, options).sqrt();
+export const std = (x: Tensor, axis?: Axis, keepdims = false, options?: VarianceOptions): Tensor =>
+  variance(requireFloat('std', x), axis, keepdims, checkOptions('std', options, VARIANCE_KEYS)).sqrt();
 
 /** log Σ exp(x) over `axis`, shifted by the maximum so it never overflows; d = softmax. */
 export function logsumexp(x: Tensor, axis?: Axis, keepdims = false): Tensor {
@@ -180,7 +189,8 @@ export function logsumexp(x: Tensor, axis?: Axis, keepdims = false): Tensor {
 /** int32 indices of the first max/min along `axis`, or into the flattened tensor. */
 export function argReduce(op: 'max' | 'min', x: Tensor, axis: number | undefined, keepdims: boolean): Tensor {
   const name = op === 'max' ? 'argmax' : 'argmin';
-  if (x.size === 0) throw new TapegradError(name, 'cannot take the index of an empty tensor.');
+  if (x.size === 0)
+    throw new TapegradError(name, `cannot take the index of an empty tensor (shape ${fmtShape(x.shape)}).`);
   if (axis === undefined) {
     const out = emptyTensor(keepdims ? x.shape.map(() => 1) : [], 'int32');
     argReduceAxis(op, x.data, 1, x.size, 1, out.data as Int32Array);

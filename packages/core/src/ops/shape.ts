@@ -1,16 +1,19 @@
 /** Shape and indexing ops, each a table of flat positions fed to `take` (gradient: scatter-add). */
 
-import { fmtShape, TapegradError } from '../errors.js';
+import { requireTensorList } from '../args.js';
+import { describeValue, fmtShape, TapegradError } from '../errors.js';
 import { fillOneHot, wrapIndices } from '../kernels/fill.js';
 import * as k from '../kernels/indexing.js';
+import { checkOptions, type OptionKeys } from '../options.js';
 import { record } from '../record.js';
-import { normalizeAxes, normalizeAxis, sizeOf, stridesOf } from '../shape.js';
+import { normalizeAxes, normalizeAxis, requireNumberList, sizeOf, stridesOf } from '../shape.js';
 import { emptyTensor, Tensor } from '../tensor.js';
 import { provideOps } from '../tensor-ops.js';
 import { reshape, scatterAdd, take } from './shape-core.js';
 
 /** Output axis `i` is input axis `axes[i]`. */
 export function permute(x: Tensor, axes: readonly number[]): Tensor {
+  requireNumberList('permute', 'axes', axes);
   if (axes.length !== x.ndim) {
     throw new TapegradError(
       'permute',
@@ -97,6 +100,15 @@ function resolveSlice(
 
 /** Basic slicing per leading axis: `[[start, stop, step] | null, …]`; later axes are whole. */
 export function slice(x: Tensor, slices: readonly (readonly (number | null | undefined)[] | null)[]): Tensor {
+  const bad = Array.isArray(slices)
+    ? slices.findIndex((s) => s !== null && s !== undefined && (!Array.isArray(s) || s.length > 3))
+    : -1;
+  if (!Array.isArray(slices) || bad >= 0) {
+    throw new TapegradError(
+      'slice',
+      `expected one [start, stop, step] array (or null) per leading axis, e.g. x.slice([[0, 2], null]), got ${Array.isArray(slices) ? `${JSON.stringify(slices[bad])} for axis ${bad}` : describeValue(slices)}.`,
+    );
+  }
   if (slices.length > x.ndim) {
     throw new TapegradError(
       'slice',
@@ -136,10 +148,16 @@ export function select(x: Tensor, axis: number, index: number): Tensor {
 }
 
 const requireIndex = (op: string, index: Tensor) => {
-  if (!(index instanceof Tensor) || index.dtype !== 'int32') {
+  if (!(index instanceof Tensor)) {
     throw new TapegradError(
       op,
-      `index must be an int32 Tensor, got ${index instanceof Tensor ? index.dtype : typeof index}. Create it with tensor(values, { dtype: 'int32' }).`,
+      `expected an int32 Tensor for the index, ${Array.isArray(index) ? "got an array; wrap it with tensor(values, { dtype: 'int32' })" : `got ${describeValue(index)}`}.`,
+    );
+  }
+  if (index.dtype !== 'int32') {
+    throw new TapegradError(
+      op,
+      `index must be an int32 Tensor, got ${index.dtype}. Create it with tensor(values, { dtype: 'int32' }) or convert it with .int().`,
     );
   }
 };
@@ -200,6 +218,7 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(xs) || xs.length === 0)
     throw new TapegradError('concat', 'needs a non-empty array of tensors.');
+  requireTensorList('concat', 'the tensors', xs);
   const first = xs[0]!;
   if (first.ndim === 0) throw new TapegradError('concat', 'cannot concatenate 0-d tensors; use stack.');
   const a = normalizeAxis('concat', axis, first.ndim);
@@ -239,6 +258,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(xs) || xs.length === 0)
     throw new TapegradError('stack', 'needs a non-empty array of tensors.');
+  requireTensorList('stack', 'the tensors', xs);
   const first = xs[0]!;
   xs.forEach((x, i) => {
     if (x.ndim !== first.ndim || x.shape.some((d: number, j: number) => d !== first.shape[j])) {
@@ -268,17 +288,25 @@ export const clone = (x: Tensor): Tensor =>
     (g) => [g],
   );
 
+/** Options of {@link oneHot}. */
+export interface OneHotOptions {
+  /** The result's dtype, float32 by default. */
+  dtype?: 'float32' | 'float64';
+}
+
+const ONE_HOT_KEYS: OptionKeys<OneHotOptions> = { dtype: true };
+
 /** One-hot rows for int32 class indices: shape `[...indices.shape, numClasses]`, float32 by default. */
-export function oneHot(
-  indices: Tensor,
-  numClasses: number,
-  options: { dtype?: 'float32' | 'float64' } = {},
-): Tensor {
+export function oneHot(indices: Tensor, numClasses: number, options?: OneHotOptions): Tensor {
+  const { dtype = 'float32' } = checkOptions('oneHot', options, ONE_HOT_KEYS);
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new TapegradError('oneHot', `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}.`);
+  }
   requireIndex('oneHot', indices);
   if (!Number.isInteger(numClasses) || numClasses <= 0) {
     throw new TapegradError('oneHot', `numClasses must be a positive integer, got ${numClasses}.`);
   }
-  const out = emptyTensor([...indices.shape, numClasses], options.dtype ?? 'float32');
+  const out = emptyTensor([...indices.shape, numClasses], dtype);
   const bad = fillOneHot(indices.data, numClasses, out.data);
   if (bad >= 0) {
     throw new TapegradError(

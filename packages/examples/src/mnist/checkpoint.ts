@@ -1,8 +1,8 @@
-/** model.json: the architecture and the stateDict of a trained model, written atomically. */
-import { existsSync, readFileSync } from 'node:fs';
+/** model.json: the architecture and the stateDict of a trained model, as a tapegrad state file. */
+import { existsSync } from 'node:fs';
 import { TapegradError } from '@tapegrad/core';
-import { type Sequential, stateDictToJSON, type TensorJSON } from '@tapegrad/nn';
-import { writeFileAtomic } from '@tapegrad/nn/node';
+import type { Sequential } from '@tapegrad/nn';
+import { loadStateFile, saveStateFile } from '@tapegrad/nn/node';
 import { type Architecture, buildModel } from './models.js';
 
 /** The identifier in every model.json, so other JSON files are refused with a clear message. */
@@ -24,30 +24,23 @@ export interface SavedModel {
   normalization: Normalization;
 }
 
-/** The content of model.json. */
-export interface ModelFile {
-  format: typeof FORMAT;
-  version: 1;
+/** What model.json keeps beside the weights, in the state file's metadata. */
+export interface ModelMetadata {
+  kind: typeof FORMAT;
   architecture: Architecture;
   normalization: Normalization;
-  /** Parameters by dotted name, as `Module.stateDict()` names them. */
-  stateDict: Record<string, TensorJSON>;
   /** How the model was trained and how well it did (informational). */
   training?: Record<string, unknown>;
 }
 
-/** Writes model.json atomically (a temporary file, then a rename). */
+/**
+ * Writes model.json: a tapegrad state file (`saveStateFile`), so it is written atomically and
+ * durably, every weight comes back bit for bit, and a damaged file is refused by its checksum.
+ */
 export function saveModel(path: string, saved: SavedModel, training?: Record<string, unknown>): void {
   const { architecture, model, normalization } = saved;
-  const file: ModelFile = {
-    format: FORMAT,
-    version: 1,
-    architecture,
-    normalization,
-    stateDict: stateDictToJSON(model.stateDict()),
-    training,
-  };
-  writeFileAtomic(path, JSON.stringify(file));
+  const metadata: ModelMetadata = { kind: FORMAT, architecture, normalization, training };
+  saveStateFile(path, { model: model.stateDict(), metadata: { ...metadata } });
 }
 
 /** Rebuilds the model saved in model.json and loads its weights. */
@@ -58,26 +51,25 @@ export function loadModel(path: string): SavedModel {
       `no model file at '${path}'; train one first with \`pnpm start\` (it writes out/model.json).`,
     );
   }
-  let file: Partial<ModelFile>;
+  let file: ReturnType<typeof loadStateFile>;
   try {
-    file = JSON.parse(readFileSync(path, 'utf8')) as Partial<ModelFile>;
+    file = loadStateFile(path);
   } catch (e) {
-    throw new TapegradError('loadModel', `'${path}' is not valid JSON (${(e as Error).message}).`);
-  }
-  if (
-    file.format !== FORMAT ||
-    file.version !== 1 ||
-    !file.architecture ||
-    !file.stateDict ||
-    !file.normalization
-  ) {
+    if (!(e instanceof TapegradError)) throw e;
     throw new TapegradError(
       'loadModel',
-      `'${path}' is not a model.json written by the MNIST program (format ${String(file.format)}).`,
+      `'${path}' is not a model.json written by the MNIST program: ${e.message}`,
     );
   }
-  const model = buildModel(file.architecture);
-  model.loadStateDict(file.stateDict);
+  const meta = file.metadata as Partial<ModelMetadata>;
+  if (meta.kind !== FORMAT || !meta.architecture || !meta.normalization) {
+    throw new TapegradError(
+      'loadModel',
+      `'${path}' is not a model.json written by the MNIST program (its metadata kind is ${String(meta.kind)}).`,
+    );
+  }
+  const model = buildModel(meta.architecture);
+  model.loadStateDict(file.model);
   model.eval();
-  return { architecture: file.architecture, model, normalization: file.normalization };
+  return { architecture: meta.architecture, model, normalization: meta.normalization };
 }

@@ -1,5 +1,5 @@
 /** Input checks shared by the preprocessing transforms, so their errors read alike. */
-import { TapegradError, Tensor } from '@tapegrad/core';
+import { requireTensor, TapegradError, type Tensor } from '@tapegrad/core';
 
 const fmt = (shape: readonly number[]) => `[${shape.join(',')}]`;
 
@@ -8,9 +8,7 @@ const fmt = (shape: readonly number[]) => `[${shape.join(',')}]`;
  * exactly `rank` axes when given) and returns it.
  */
 export function checkSamples(op: string, x: Tensor, minSamples: number, rank?: number): Tensor {
-  if (!(x instanceof Tensor)) {
-    throw new TapegradError(op, `expected a Tensor of samples along axis 0, got ${typeof x}.`);
-  }
+  requireTensor(op, 'the data (samples along axis 0)', x);
   if (x.dtype === 'int32') {
     throw new TapegradError(
       op,

@@ -1,5 +1,12 @@
 /** Mini-batches over a dataset, optionally shuffled each epoch, as PyTorch's `DataLoader`. */
-import { arange, Generator, getDefaultGenerator, TapegradError } from '@tapegrad/core';
+import {
+  arange,
+  checkOptions,
+  Generator,
+  getDefaultGenerator,
+  type OptionKeys,
+  TapegradError,
+} from '@tapegrad/core';
 import type { Dataset } from './dataset.js';
 
 /** Options for a {@link DataLoader}; PyTorch's names in camelCase. */
@@ -18,6 +25,14 @@ export interface DataLoaderOptions {
   /** Skip the last batch if it is smaller than `batchSize`; false by default. */
   dropLast?: boolean;
 }
+
+const KEYS: OptionKeys<DataLoaderOptions> = {
+  batchSize: true,
+  shuffle: true,
+  generator: true,
+  seed: true,
+  dropLast: true,
+};
 
 /**
  * Iterates over a dataset in mini-batches: each `for … of` is one epoch, visiting every sample
@@ -40,8 +55,9 @@ export class DataLoader<T> implements Iterable<T> {
   private readonly generator: Generator | undefined;
 
   /** @throws TapegradError for a batch size that is not a positive integer, or a bad seed. */
-  constructor(dataset: Dataset<T>, options: DataLoaderOptions = {}) {
-    const { batchSize = 1, shuffle = false, dropLast = false, generator, seed } = options;
+  constructor(dataset: Dataset<T>, options?: DataLoaderOptions) {
+    const o = checkOptions('DataLoader', options, KEYS);
+    const { batchSize = 1, shuffle = false, dropLast = false, generator, seed } = o;
     if (!dataset || typeof dataset.getBatch !== 'function' || !Number.isInteger(dataset.length)) {
       throw new TapegradError(
         'DataLoader',
@@ -53,6 +69,9 @@ export class DataLoader<T> implements Iterable<T> {
     }
     if (generator !== undefined && seed !== undefined) {
       throw new TapegradError('DataLoader', 'give either generator or seed, not both.');
+    }
+    if (generator !== undefined && !(generator instanceof Generator)) {
+      throw new TapegradError('DataLoader', 'generator must be a Generator (new Generator(seed)).');
     }
     if (seed !== undefined && !Number.isFinite(seed)) {
       throw new TapegradError('DataLoader', `seed must be a finite number, got ${seed}.`);

@@ -1,5 +1,5 @@
 /** Classification metrics: accuracy and the confusion matrix. */
-import { oneHot, TapegradError, Tensor } from '@tapegrad/core';
+import { oneHot, requireTensor, TapegradError, Tensor } from '@tapegrad/core';
 
 const fmt = (shape: readonly number[]) => `[${shape.join(',')}]`;
 
@@ -8,9 +8,8 @@ const fmt = (shape: readonly number[]) => `[${shape.join(',')}]`;
  * each row is taken) or `[N]` class indices. Checks them against `[N]` int32 `labels`.
  */
 function predictedClasses(op: string, predictions: Tensor, labels: Tensor): Tensor {
-  if (!(predictions instanceof Tensor) || !(labels instanceof Tensor)) {
-    throw new TapegradError(op, 'expects (predictions, labels) as Tensors.');
-  }
+  requireTensor(op, 'predictions', predictions);
+  requireTensor(op, 'labels', labels);
   if (labels.ndim !== 1 || labels.dtype !== 'int32') {
     throw new TapegradError(
       op,

@@ -1,5 +1,5 @@
 /** Min-max normalization: `(x − min) / (max − min)`, with the range fitted on training data. */
-import { noGrad, TapegradError, type Tensor } from '@tapegrad/core';
+import { checkOptions, noGrad, type OptionKeys, TapegradError, type Tensor } from '@tapegrad/core';
 import { checkFitted, checkSamples, nonZero } from './checks.js';
 
 /** Options for a {@link MinMaxScaler}. */
@@ -9,6 +9,8 @@ export interface MinMaxScalerOptions {
   /** One range per feature (the default), or one for all the data with `false`. */
   perFeature?: boolean;
 }
+
+const KEYS: OptionKeys<MinMaxScalerOptions> = { featureRange: true, perFeature: true };
 
 /**
  * Scales data linearly so the training data's minimum maps to `featureRange[0]` and its
@@ -27,8 +29,10 @@ export class MinMaxScaler {
   private featureShape: readonly number[] | null = null;
 
   /** @throws TapegradError if `featureRange` is not two finite numbers, low < high. */
-  constructor(options: MinMaxScalerOptions = {}) {
-    const [low, high] = options.featureRange ?? [0, 1];
+  constructor(options?: MinMaxScalerOptions) {
+    options = checkOptions('MinMaxScaler', options, KEYS);
+    const range = options.featureRange ?? [0, 1];
+    const [low, high] = Array.isArray(range) ? range : [Number.NaN, Number.NaN];
     if (!Number.isFinite(low) || !Number.isFinite(high) || low >= high) {
       throw new TapegradError(
         'MinMaxScaler',

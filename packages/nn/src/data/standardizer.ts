@@ -1,5 +1,5 @@
 /** Z-score standardization: `(x − mean) / std`, with the statistics fitted on training data. */
-import { noGrad, type Tensor } from '@tapegrad/core';
+import { checkOptions, noGrad, type OptionKeys, type Tensor } from '@tapegrad/core';
 import { checkFitted, checkSamples, nonZero } from './checks.js';
 
 /** Options for a {@link Standardizer}. */
@@ -11,6 +11,8 @@ export interface StandardizerOptions {
    */
   perFeature?: boolean;
 }
+
+const KEYS: OptionKeys<StandardizerOptions> = { perFeature: true };
 
 /**
  * Standardizes data to zero mean and unit variance: `fit` learns the mean and (population)
@@ -33,8 +35,8 @@ export class Standardizer {
   private readonly perFeature: boolean;
   private featureShape: readonly number[] | null = null;
 
-  constructor(options: StandardizerOptions = {}) {
-    this.perFeature = options.perFeature ?? true;
+  constructor(options?: StandardizerOptions) {
+    this.perFeature = checkOptions('Standardizer', options, KEYS).perFeature ?? true;
   }
 
   /** Learns the mean and standard deviation of `x` (samples along axis 0). */

@@ -2,7 +2,14 @@
  * Whitening: decorrelates features and gives them unit variance, with the transform fitted on
  * training data. The symmetric eigendecomposition of the covariance comes from `ml-matrix`.
  */
-import { fromTypedArray, noGrad, TapegradError, type Tensor } from '@tapegrad/core';
+import {
+  checkOptions,
+  fromTypedArray,
+  noGrad,
+  type OptionKeys,
+  TapegradError,
+  type Tensor,
+} from '@tapegrad/core';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { checkFitted, checkSamples } from './checks.js';
 
@@ -23,6 +30,8 @@ export interface WhitenerOptions {
   /** PCA only: keep the `components` directions of largest variance (all by default). */
   components?: number;
 }
+
+const KEYS: OptionKeys<WhitenerOptions> = { method: true, epsilon: true, components: true };
 
 /**
  * PCA or ZCA whitening. `fit(x)` on `[N, D]` training data computes the mean, the covariance
@@ -53,8 +62,8 @@ export class Whitener {
   private backward: Tensor | null = null;
 
   /** @throws TapegradError for an unknown method, a negative epsilon or a bad `components`. */
-  constructor(options: WhitenerOptions = {}) {
-    const { method = 'zca', epsilon = 1e-5, components } = options;
+  constructor(options?: WhitenerOptions) {
+    const { method = 'zca', epsilon = 1e-5, components } = checkOptions('Whitener', options, KEYS);
     if (method !== 'zca' && method !== 'pca') {
       throw new TapegradError('Whitener', `method must be 'zca' or 'pca', got '${String(method)}'.`);
     }

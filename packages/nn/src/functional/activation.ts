@@ -1,5 +1,5 @@
 /** Activation functions in functional form, beside the activation modules (PyTorch's `F.*`). */
-import { markComposite, TapegradError, type Tensor, where } from '@tapegrad/core';
+import { markComposite, requireTensor, TapegradError, type Tensor, where } from '@tapegrad/core';
 import { fmtShape } from '../util.js';
 
 /** max(0, x). */
@@ -27,6 +27,8 @@ export const softplus = (x: Tensor, options: { beta?: number; threshold?: number
  * channel (`weight` `[C]` along axis 1, as PyTorch).
  */
 export function prelu(x: Tensor, weight: Tensor): Tensor {
+  requireTensor('prelu', 'the input', x);
+  requireTensor('prelu', 'weight', weight);
   let w = weight;
   if (weight.size !== 1) {
     if (weight.ndim !== 1 || x.ndim < 2 || x.shape[1] !== weight.size) {

@@ -8,7 +8,18 @@
  * tensor is added to the attention scores (use −Infinity to block a position). A float 0/1 mask
  * is therefore added, not applied: convert it with `.int()` first.
  */
-import { arange, type Generator, TapegradError, type Tensor, where } from '@tapegrad/core';
+import {
+  arange,
+  checkOptions,
+  type Generator,
+  type OptionKeys,
+  optionalTensor,
+  requireFinite,
+  requireTensor,
+  TapegradError,
+  type Tensor,
+  where,
+} from '@tapegrad/core';
 import { fmtShape } from '../util.js';
 import { checkDropoutP, dropout } from './dropout.js';
 
@@ -29,6 +40,14 @@ export interface ScaledDotProductAttentionOptions {
   /** The stream of the dropout mask; the default stream otherwise. */
   generator?: Generator;
 }
+
+const SDPA_KEYS: OptionKeys<ScaledDotProductAttentionOptions> = {
+  attnMask: true,
+  isCausal: true,
+  dropoutP: true,
+  scale: true,
+  generator: true,
+};
 
 /**
  * The additive form of a mask, in `like`'s dtype: a float mask as it is; an int32 (boolean) mask
@@ -77,10 +96,15 @@ export function scaledDotProductAttention(
   query: Tensor,
   key: Tensor,
   value: Tensor,
-  options: ScaledDotProductAttentionOptions = {},
+  options?: ScaledDotProductAttentionOptions,
 ): Tensor {
   const op = 'scaledDotProductAttention';
-  const { attnMask = null, isCausal = false, dropoutP = 0, generator } = options;
+  options = checkOptions(op, options, SDPA_KEYS);
+  const { isCausal = false, dropoutP = 0, generator } = options;
+  const attnMask = optionalTensor(op, 'attnMask', options.attnMask);
+  requireTensor(op, 'query', query);
+  requireTensor(op, 'key', key);
+  requireTensor(op, 'value', value);
   checkDropoutP(op, dropoutP);
   if (query.ndim < 2 || key.ndim < 2 || value.ndim < 2) {
     throw new TapegradError(
@@ -98,7 +122,7 @@ export function scaledDotProductAttention(
     );
   }
   if (isCausal && attnMask) throw new TapegradError(op, 'give either attnMask or isCausal, not both.');
-  const scale = options.scale ?? 1 / Math.sqrt(e);
+  const scale = requireFinite(op, 'scale', options.scale ?? 1 / Math.sqrt(e));
   let mask: Tensor | null = null;
   if (isCausal) mask = additiveMask(causalMask(l, s), 'zero', query);
   else if (attnMask) {

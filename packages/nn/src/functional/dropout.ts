@@ -1,4 +1,12 @@
-import { type Generator, rand, TapegradError, type Tensor } from '@tapegrad/core';
+import {
+  checkOptions,
+  type Generator,
+  type OptionKeys,
+  rand,
+  requireTensor,
+  TapegradError,
+  type Tensor,
+} from '@tapegrad/core';
 
 /** Options of {@link dropout}. */
 export interface DropoutOptions {
@@ -7,6 +15,8 @@ export interface DropoutOptions {
   /** A stream of its own; the default stream (see `manualSeed`) otherwise. */
   generator?: Generator;
 }
+
+const DROPOUT_KEYS: OptionKeys<DropoutOptions> = { training: true, generator: true };
 
 /** Throws unless `p` is a probability; `op` names the caller. */
 export function checkDropoutP(op: string, p: number): number {
@@ -21,9 +31,10 @@ export function checkDropoutP(op: string, p: number): number {
  * 1/(1−p), so the expected output equals the input. The mask is a constant of the graph: the
  * gradient flows only through kept elements, scaled the same way. `p = 1` gives zeros.
  */
-export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}, op = 'dropout'): Tensor {
+export function dropout(x: Tensor, p = 0.5, options?: DropoutOptions, op = 'dropout'): Tensor {
+  const { training = true, generator } = checkOptions(op, options, DROPOUT_KEYS);
+  requireTensor(op, 'the input', x);
   checkDropoutP(op, p);
-  const { training = true, generator } = options;
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
   const dtype = x.dtype === 'float64' ? 'float64' : 'float32';

@@ -1,4 +1,12 @@
-import { markComposite, TapegradError, type Tensor, where } from '@tapegrad/core';
+import {
+  checkOptions,
+  markComposite,
+  type OptionKeys,
+  requireTensor,
+  TapegradError,
+  type Tensor,
+  where,
+} from '@tapegrad/core';
 import { fmtShape } from '../util.js';
 
 /** Options of {@link embedding}. */
@@ -8,6 +16,8 @@ export interface EmbeddingOptions {
   /** Names the caller in errors. */
   op?: string;
 }
+
+const EMBEDDING_KEYS: OptionKeys<EmbeddingOptions> = { paddingIdx: true, op: true };
 
 /** `paddingIdx` as a row number in `[0, n)`, or null. */
 export function paddingRow(op: string, paddingIdx: number | null | undefined, n: number): number | null {
@@ -26,8 +36,17 @@ export function paddingRow(op: string, paddingIdx: number | null | undefined, n:
  * With `paddingIdx`, positions holding that index read the row as usual but pass no gradient to
  * it, as PyTorch's `F.embedding(…, padding_idx)`. (A string third argument is the caller's name.)
  */
-export function embedding(indices: Tensor, weight: Tensor, options: EmbeddingOptions | string = {}): Tensor {
-  const { paddingIdx = null, op = 'embedding' } = typeof options === 'string' ? { op: options } : options;
+export function embedding(indices: Tensor, weight: Tensor, options?: EmbeddingOptions | string): Tensor {
+  const { paddingIdx = null, op = 'embedding' } =
+    typeof options === 'string' ? { op: options } : checkOptions('embedding', options, EMBEDDING_KEYS);
+  requireTensor(op, 'indices', indices);
+  requireTensor(op, 'weight', weight);
+  if (weight.ndim !== 2) {
+    throw new TapegradError(
+      op,
+      `weight must be 2-D [numEmbeddings, dim], got shape ${fmtShape(weight.shape)}.`,
+    );
+  }
   if (indices.dtype !== 'int32') {
     throw new TapegradError(
       op,

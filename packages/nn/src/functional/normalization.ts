@@ -1,4 +1,14 @@
-import { markComposite, noGrad, TapegradError, type Tensor } from '@tapegrad/core';
+import {
+  checkOptions,
+  markComposite,
+  noGrad,
+  type OptionKeys,
+  optionalTensor,
+  requireFinite,
+  requireTensor,
+  TapegradError,
+  type Tensor,
+} from '@tapegrad/core';
 import { fmtShape } from '../util.js';
 
 /**
@@ -25,6 +35,15 @@ export interface BatchNormOptions {
   op?: string;
 }
 
+const BATCH_NORM_KEYS: OptionKeys<BatchNormOptions> = {
+  weight: true,
+  bias: true,
+  training: true,
+  momentum: true,
+  eps: true,
+  op: true,
+};
+
 /**
  * Batch normalization over input `[N, C, *]` (`[N, C]`, `[N, C, L]`, `[N, C, H, W]`, …), per
  * channel C. In training the batch mean and biased variance normalize, and the running statistics
@@ -35,9 +54,17 @@ export function batchNorm(
   x: Tensor,
   runningMean: Tensor | null,
   runningVar: Tensor | null,
-  options: BatchNormOptions = {},
+  options?: BatchNormOptions,
 ): Tensor {
-  const { weight, bias, training = false, momentum = 0.1, eps = 1e-5, op = 'batchNorm' } = options;
+  const o = checkOptions(options?.op ?? 'batchNorm', options, BATCH_NORM_KEYS);
+  const { training = false, op = 'batchNorm' } = o;
+  requireTensor(op, 'the input', x);
+  optionalTensor(op, 'runningMean', runningMean);
+  optionalTensor(op, 'runningVar', runningVar);
+  const weight = optionalTensor(op, 'weight', o.weight);
+  const bias = optionalTensor(op, 'bias', o.bias);
+  const momentum = requireFinite(op, 'momentum', o.momentum ?? 0.1, 0, 1);
+  const eps = requireFinite(op, 'eps', o.eps ?? 1e-5, 0);
   if (x.ndim < 2) {
     throw new TapegradError(
       op,

@@ -3,7 +3,15 @@
  * step takes the input already projected, `xp = x·W_ihᵀ + b_ih`, so a sequence projects all its
  * time steps with one matrix product.
  */
-import { TapegradError, type Tensor, zeros } from '@tapegrad/core';
+import {
+  checkOptions,
+  type OptionKeys,
+  optionalTensor,
+  requireTensor,
+  TapegradError,
+  type Tensor,
+  zeros,
+} from '@tapegrad/core';
 import { fmtShape } from '../util.js';
 import { linear } from './linear.js';
 
@@ -15,6 +23,29 @@ export interface RecurrentWeights {
   weightHh: Tensor;
   biasIh?: Tensor | null;
   biasHh?: Tensor | null;
+}
+
+const WEIGHT_KEYS: OptionKeys<RecurrentWeights> = {
+  weightIh: true,
+  weightHh: true,
+  biasIh: true,
+  biasHh: true,
+};
+
+/** Checks that `w` is a {@link RecurrentWeights} object: known keys, tensors where tensors belong. */
+export function requireWeights(op: string, w: RecurrentWeights): RecurrentWeights {
+  checkOptions(op, w ?? ({} as RecurrentWeights), WEIGHT_KEYS);
+  requireTensor(op, 'weightIh', w?.weightIh);
+  requireTensor(op, 'weightHh', w.weightHh);
+  optionalTensor(op, 'biasIh', w.biasIh);
+  optionalTensor(op, 'biasHh', w.biasHh);
+  if (w.weightIh.ndim !== 2 || w.weightHh.ndim !== 2) {
+    throw new TapegradError(
+      op,
+      `weightIh and weightHh must be 2-D, got ${fmtShape(w.weightIh.shape)} and ${fmtShape(w.weightHh.shape)}.`,
+    );
+  }
+  return w;
 }
 
 /** Which recurrence: Elman with tanh or relu, LSTM or GRU. */
@@ -82,6 +113,7 @@ export function checkWeights(
   inputSize: number,
   hidden: number,
 ): void {
+  requireWeights(op, w);
   const gh = GATES[mode] * hidden;
   const expect = (name: string, t: Tensor | null | undefined, shape: number[]) => {
     if (t && (t.ndim !== shape.length || t.shape.some((d, i) => d !== shape[i]))) {
@@ -102,6 +134,7 @@ function cellStep(
   state: RecurrentState,
   w: RecurrentWeights,
 ): RecurrentState {
+  requireTensor(op, 'the input', x);
   const hidden = w.weightHh.shape[1]!;
   if ((x.ndim !== 1 && x.ndim !== 2) || x.shape[x.ndim - 1] !== w.weightIh.shape[1]) {
     throw new TapegradError(
@@ -140,6 +173,7 @@ export function rnnCell(
   op = 'rnnCell',
 ): Tensor {
   const mode = nonlinearity === 'relu' ? 'rnnRelu' : 'rnnTanh';
+  requireWeights(op, w);
   return cellStep(op, mode, x, { h: h ?? zerosState(x, w) }, w).h;
 }
 
@@ -150,6 +184,7 @@ export function lstmCell(
   w: RecurrentWeights,
   op = 'lstmCell',
 ): [Tensor, Tensor] {
+  requireWeights(op, w);
   const [h, c] = state ?? [zerosState(x, w), zerosState(x, w)];
   const next = cellStep(op, 'lstm', x, { h, c }, w);
   return [next.h, next.c!];
@@ -157,5 +192,6 @@ export function lstmCell(
 
 /** One GRU step; `h` defaults to zeros. */
 export function gruCell(x: Tensor, h: Tensor | null, w: RecurrentWeights, op = 'gruCell'): Tensor {
+  requireWeights(op, w);
   return cellStep(op, 'gru', x, { h: h ?? zerosState(x, w) }, w).h;
 }

@@ -3,7 +3,18 @@
  * and `gru`, with PyTorch's shapes (`[T, B, I]`, `[B, T, I]` with `batchFirst`, or unbatched
  * `[T, I]`) and state layout (`[numLayers·directions, B, H]`).
  */
-import { concat, type Generator, stack, TapegradError, type Tensor, zeros } from '@tapegrad/core';
+import {
+  checkOptions,
+  concat,
+  type Generator,
+  type OptionKeys,
+  requireFinite,
+  requireTensor,
+  stack,
+  TapegradError,
+  type Tensor,
+  zeros,
+} from '@tapegrad/core';
 import { fmtShape } from '../util.js';
 import { dropout as dropoutFn } from './dropout.js';
 import { linear } from './linear.js';
@@ -30,6 +41,22 @@ export interface RecurrentOptions {
   /** Names the caller in errors. */
   op?: string;
 }
+
+/** Options of {@link rnn}: the recurrent options and the nonlinearity. */
+export interface RnnOptions extends RecurrentOptions {
+  /** `'tanh'` (default) or `'relu'`. */
+  nonlinearity?: 'tanh' | 'relu';
+}
+
+const RECURRENT_KEYS: OptionKeys<RecurrentOptions> = {
+  bidirectional: true,
+  batchFirst: true,
+  dropout: true,
+  training: true,
+  generator: true,
+  op: true,
+};
+const RNN_KEYS: OptionKeys<RnnOptions> = { ...RECURRENT_KEYS, nonlinearity: true };
 
 interface Layout {
   layers: number;
@@ -116,6 +143,14 @@ export function runRecurrent(
   options: RecurrentOptions,
 ): { output: Tensor; h: Tensor; c: Tensor | null } {
   const op = options.op ?? mode;
+  requireTensor(op, 'the input', input);
+  if (!Array.isArray(weights)) {
+    throw new TapegradError(
+      op,
+      `weights must be an array of { weightIh, weightHh, biasIh, biasHh } objects, one per layer and direction.`,
+    );
+  }
+  requireFinite(op, 'dropout', options.dropout ?? 0, 0, 1);
   const lay = layoutOf(op, input, weights, options);
   let x = lay.unbatched ? input.unsqueeze(1) : options.batchFirst ? input.transpose(0, 1) : input;
   const batch = x.shape[1]!;
@@ -159,10 +194,17 @@ export function rnn(
   input: Tensor,
   h0: Tensor | null,
   weights: readonly RecurrentWeights[],
-  options: RecurrentOptions & { nonlinearity?: 'tanh' | 'relu' } = {},
+  options?: RnnOptions,
 ): [Tensor, Tensor] {
-  const mode = options.nonlinearity === 'relu' ? 'rnnRelu' : 'rnnTanh';
-  const r = runRecurrent(mode, input, { h: h0 }, weights, { op: 'rnn', ...options });
+  const { nonlinearity = 'tanh', ...rest } = checkOptions(options?.op ?? 'rnn', options, RNN_KEYS);
+  if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
+    throw new TapegradError(
+      rest.op ?? 'rnn',
+      `nonlinearity must be 'tanh' or 'relu', got ${JSON.stringify(nonlinearity)}.`,
+    );
+  }
+  const mode = nonlinearity === 'relu' ? 'rnnRelu' : 'rnnTanh';
+  const r = runRecurrent(mode, input, { h: h0 }, weights, { op: 'rnn', ...rest });
   return [r.output, r.h];
 }
 
@@ -171,11 +213,11 @@ export function lstm(
   input: Tensor,
   state: readonly [Tensor, Tensor] | null,
   weights: readonly RecurrentWeights[],
-  options: RecurrentOptions = {},
+  options?: RecurrentOptions,
 ): [Tensor, [Tensor, Tensor]] {
   const r = runRecurrent('lstm', input, { h: state?.[0], c: state?.[1] }, weights, {
     op: 'lstm',
-    ...options,
+    ...checkOptions(options?.op ?? 'lstm', options, RECURRENT_KEYS),
   });
   return [r.output, [r.h, r.c!]];
 }
@@ -185,8 +227,11 @@ export function gru(
   input: Tensor,
   h0: Tensor | null,
   weights: readonly RecurrentWeights[],
-  options: RecurrentOptions = {},
+  options?: RecurrentOptions,
 ): [Tensor, Tensor] {
-  const r = runRecurrent('gru', input, { h: h0 }, weights, { op: 'gru', ...options });
+  const r = runRecurrent('gru', input, { h: h0 }, weights, {
+    op: 'gru',
+    ...checkOptions(options?.op ?? 'gru', options, RECURRENT_KEYS),
+  });
   return [r.output, r.h];
 }

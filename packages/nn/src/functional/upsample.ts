@@ -1,4 +1,11 @@
-import { arange, TapegradError, type Tensor } from '@tapegrad/core';
+import {
+  arange,
+  checkOptions,
+  type OptionKeys,
+  requireTensor,
+  TapegradError,
+  type Tensor,
+} from '@tapegrad/core';
 import { fmtShape } from '../util.js';
 
 /** Options of {@link interpolate}: exactly one of `size` and `scaleFactor`. */
@@ -10,6 +17,9 @@ export interface InterpolateOptions {
   /** Only `'nearest'` (PyTorch's default) is supported. */
   mode?: 'nearest';
 }
+
+/** The keys of {@link InterpolateOptions}. */
+export const INTERPOLATE_KEYS: OptionKeys<InterpolateOptions> = { size: true, scaleFactor: true, mode: true };
 
 const perAxis = (op: string, name: string, v: number | readonly number[], n: number): number[] => {
   const list = typeof v === 'number' ? Array.from({ length: n }, () => v) : [...v];
@@ -42,7 +52,8 @@ function nearestIndex(size: number, out: number, factor: number | undefined): Te
  * element, so the gradient sums back into the inputs it was copied from.
  */
 export function interpolate(x: Tensor, options: InterpolateOptions, op = 'interpolate'): Tensor {
-  const { size = null, scaleFactor = null, mode = 'nearest' } = options;
+  const { size = null, scaleFactor = null, mode = 'nearest' } = checkOptions(op, options, INTERPOLATE_KEYS);
+  requireTensor(op, 'the input', x);
   if (mode !== 'nearest')
     throw new TapegradError(op, `mode '${String(mode)}' is not supported; use 'nearest'.`);
   if (x.ndim < 3 || x.ndim > 5) {

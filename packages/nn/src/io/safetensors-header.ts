@@ -122,7 +122,15 @@ function readMetadata(raw: unknown): Record<string, string> {
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
+/** Names that would reach an object's prototype when the tensors are collected by name. */
+export const RESERVED_TENSOR_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 function readEntry(name: string, info: unknown): HeaderEntry {
+  if (RESERVED_TENSOR_NAMES.has(name)) {
+    fail(
+      `a tensor is named '${name}', a name no state dict may use (it would reach the prototype); the file is corrupt or hostile.`,
+    );
+  }
   if (typeof info !== 'object' || info === null || Array.isArray(info)) {
     fail(
       `tensor '${name}' must be an object with dtype, shape and data_offsets, got ${JSON.stringify(info)}.`,

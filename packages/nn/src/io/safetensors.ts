@@ -5,13 +5,15 @@
  */
 import {
   type ByteDType,
+  checkOptions,
   type DType,
+  type OptionKeys,
   TapegradError,
   Tensor,
   tensorFromBytes,
   tensorToBytes,
 } from '@tapegrad/core';
-import { parseHeader, type SafetensorsHeader } from './safetensors-header.js';
+import { parseHeader, RESERVED_TENSOR_NAMES, type SafetensorsHeader } from './safetensors-header.js';
 
 /** Options of {@link toSafetensors}. */
 export interface ToSafetensorsOptions {
@@ -26,6 +28,9 @@ export interface Safetensors {
   /** The header's `__metadata__` map (empty when absent). */
   metadata: Record<string, string>;
 }
+
+/** The keys of {@link ToSafetensorsOptions}. */
+export const TO_SAFETENSORS_KEYS: OptionKeys<ToSafetensorsOptions> = { metadata: true };
 
 const WRITE_DTYPE: Readonly<Record<DType, string>> = { float64: 'F64', float32: 'F32', int32: 'I32' };
 
@@ -54,10 +59,16 @@ const WRITE_RANK: Readonly<Record<string, number>> = { F64: 2, F32: 1, I32: 0 };
  */
 export function toSafetensors(
   stateDict: Readonly<Record<string, Tensor>>,
-  options: ToSafetensorsOptions = {},
+  options?: ToSafetensorsOptions,
 ): Uint8Array {
   const op = 'toSafetensors';
-  const metadata = options.metadata ?? {};
+  const metadata = checkOptions(op, options, TO_SAFETENSORS_KEYS).metadata ?? {};
+  if (typeof stateDict !== 'object' || stateDict === null || Array.isArray(stateDict)) {
+    throw new TapegradError(
+      op,
+      `expected a state dict (an object of tensors by name), got ${stateDict === null ? 'null' : typeof stateDict}.`,
+    );
+  }
   for (const [k, v] of Object.entries(metadata)) {
     if (typeof v !== 'string') {
       throw new TapegradError(
@@ -67,8 +78,8 @@ export function toSafetensors(
     }
   }
   const items = Object.entries(stateDict).map(([name, t]) => {
-    if (name === '__metadata__')
-      throw new TapegradError(op, `'__metadata__' is reserved and cannot name a tensor.`);
+    if (name === '__metadata__' || RESERVED_TENSOR_NAMES.has(name))
+      throw new TapegradError(op, `'${name}' is reserved and cannot name a tensor.`);
     if (!(t instanceof Tensor) || WRITE_DTYPE[t.dtype] === undefined) {
       throw new TapegradError(op, `'${name}' is not a float32, float64 or int32 Tensor.`);
     }

@@ -1,14 +1,21 @@
 /** Multi-head attention with PyTorch's parameters (`in_proj_weight`, `out_proj`, …) and masks. */
-import { type Generator, TapegradError, type Tensor, zeros } from '@tapegrad/core';
+import {
+  checkOptions,
+  type Generator,
+  type OptionKeys,
+  TapegradError,
+  type Tensor,
+  zeros,
+} from '@tapegrad/core';
 import { additiveMask, attend } from '../functional/attention.js';
 import { checkDropoutP } from '../functional/dropout.js';
 import { linear } from '../functional/linear.js';
 import { constant, xavierUniform } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { fmtShape, requireFloatDtype, requireInt, requireTensor } from '../util.js';
+import { fmtShape, layerInput, requireFloatDtype, requireInt } from '../util.js';
 import { Linear } from './linear.js';
-import type { LayerOptions } from './options.js';
+import { LAYER_KEYS, type LayerOptions } from './options.js';
 
 /** Options of {@link MultiheadAttention}; PyTorch's defaults. */
 export interface MultiheadAttentionOptions extends LayerOptions {
@@ -43,6 +50,20 @@ export interface MultiheadAttentionCallOptions {
 }
 
 const OP = 'MultiheadAttention';
+const KEYS: OptionKeys<MultiheadAttentionOptions> = {
+  ...LAYER_KEYS,
+  dropout: true,
+  bias: true,
+  kdim: true,
+  vdim: true,
+  batchFirst: true,
+};
+const CALL_KEYS: OptionKeys<MultiheadAttentionCallOptions> = {
+  keyPaddingMask: true,
+  needWeights: true,
+  attnMask: true,
+  averageAttnWeights: true,
+};
 
 /**
  * Attention from `numHeads` heads of size embedDim/numHeads, as `torch.nn.MultiheadAttention`:
@@ -72,8 +93,9 @@ export class MultiheadAttention extends Module<
   out_proj: Linear;
   readonly #generator: Generator | undefined;
 
-  constructor(embedDim: number, numHeads: number, options: MultiheadAttentionOptions = {}) {
+  constructor(embedDim: number, numHeads: number, options?: MultiheadAttentionOptions) {
     super();
+    options = checkOptions(OP, options, KEYS);
     this.embedDim = requireInt(OP, 'embedDim', embedDim);
     this.numHeads = requireInt(OP, 'numHeads', numHeads);
     if (embedDim % numHeads !== 0) {
@@ -119,15 +141,17 @@ export class MultiheadAttention extends Module<
     query: Tensor,
     key: Tensor,
     value: Tensor,
-    options: MultiheadAttentionCallOptions = {},
+    options?: MultiheadAttentionCallOptions,
   ): [Tensor, Tensor | null] {
+    options = checkOptions(OP, options, CALL_KEYS);
     const { needWeights = true, averageAttnWeights = true } = options;
+    const dtype = this.out_proj.weight.dtype;
     for (const [name, t] of [
       ['query', query],
       ['key', key],
       ['value', value],
     ] as const)
-      requireTensor(OP, name, t);
+      layerInput(OP, t, dtype, name);
     const unbatched = query.ndim === 2;
     const seqFirst = (t: Tensor) => (unbatched ? t.unsqueeze(1) : this.batchFirst ? t.transpose(0, 1) : t);
     const [q0, k0, v0] = [seqFirst(query), seqFirst(key), seqFirst(value)];

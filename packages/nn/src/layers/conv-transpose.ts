@@ -1,12 +1,9 @@
-import { TapegradError, type Tensor, zeros } from '@tapegrad/core';
+import { checkOptions, type OptionKeys, TapegradError, type Tensor, zeros } from '@tapegrad/core';
 import { kaimingUniform, uniform } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { fmtShape, requireFloatDtype, requireInt } from '../util.js';
-import type { LayerOptions } from './options.js';
-
-type Pair = number | readonly [number, number];
-const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+import { fmtShape, layerInput, type Pair, requireFloatDtype, requireInt, requirePair } from '../util.js';
+import { LAYER_KEYS, type LayerOptions } from './options.js';
 
 /** Options of {@link ConvTranspose2d}. */
 export interface ConvTranspose2dLayerOptions extends LayerOptions {
@@ -17,6 +14,14 @@ export interface ConvTranspose2dLayerOptions extends LayerOptions {
   /** Learn a per-channel bias (default true). */
   bias?: boolean;
 }
+
+const KEYS: OptionKeys<ConvTranspose2dLayerOptions> = {
+  ...LAYER_KEYS,
+  stride: true,
+  padding: true,
+  outputPadding: true,
+  bias: true,
+};
 
 /**
  * Transposed 2-D convolution over NCHW input (the adjoint of Conv2d, used to upsample): weight
@@ -38,22 +43,23 @@ export class ConvTranspose2d extends Module {
     inChannels: number,
     outChannels: number,
     kernelSize: Pair,
-    options: ConvTranspose2dLayerOptions = {},
+    options?: ConvTranspose2dLayerOptions,
   ) {
     super();
-    this.inChannels = requireInt('ConvTranspose2d', 'inChannels', inChannels);
-    this.outChannels = requireInt('ConvTranspose2d', 'outChannels', outChannels);
-    this.kernelSize = pair(kernelSize);
-    this.kernelSize.forEach((k) => requireInt('ConvTranspose2d', 'kernelSize', k));
-    this.stride = pair(options.stride ?? 1);
-    this.padding = pair(options.padding ?? 0);
-    this.outputPadding = pair(options.outputPadding ?? 0);
-    const dtype = requireFloatDtype('ConvTranspose2d', options.dtype ?? 'float32');
-    const { generator } = options;
+    const op = 'ConvTranspose2d';
+    const o = checkOptions(op, options, KEYS);
+    this.inChannels = requireInt(op, 'inChannels', inChannels);
+    this.outChannels = requireInt(op, 'outChannels', outChannels);
+    this.kernelSize = requirePair(op, 'kernelSize', kernelSize, 1);
+    this.stride = requirePair(op, 'stride', o.stride ?? 1, 1);
+    this.padding = requirePair(op, 'padding', o.padding ?? 0, 0);
+    this.outputPadding = requirePair(op, 'outputPadding', o.outputPadding ?? 0, 0);
+    const dtype = requireFloatDtype(op, o.dtype ?? 'float32');
+    const { generator } = o;
     this.weight = new Parameter(zeros([inChannels, outChannels, ...this.kernelSize], { dtype }));
     kaimingUniform(this.weight, { a: Math.sqrt(5), generator });
     this.bias = null;
-    if (options.bias ?? true) {
+    if (o.bias ?? true) {
       const bound = 1 / Math.sqrt(outChannels * this.kernelSize[0] * this.kernelSize[1]);
       this.bias = new Parameter(zeros([outChannels], { dtype }));
       uniform(this.bias, -bound, bound, { generator });
@@ -61,6 +67,7 @@ export class ConvTranspose2d extends Module {
   }
 
   override forward(x: Tensor): Tensor {
+    layerInput('ConvTranspose2d', x, this.weight.dtype);
     if (x.ndim !== 4 || x.shape[1] !== this.inChannels) {
       throw new TapegradError(
         'ConvTranspose2d',

@@ -1,12 +1,9 @@
-import { TapegradError, type Tensor, zeros } from '@tapegrad/core';
+import { checkOptions, type OptionKeys, TapegradError, type Tensor, zeros } from '@tapegrad/core';
 import { kaimingUniform, uniform } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { fmtShape, requireFloatDtype, requireInt } from '../util.js';
-import type { LayerOptions } from './options.js';
-
-type Pair = number | readonly [number, number];
-const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+import { fmtShape, layerInput, type Pair, requireFloatDtype, requireInt, requirePair } from '../util.js';
+import { LAYER_KEYS, type LayerOptions } from './options.js';
 
 /** Options of {@link Conv2d}. */
 export interface Conv2dLayerOptions extends LayerOptions {
@@ -15,6 +12,23 @@ export interface Conv2dLayerOptions extends LayerOptions {
   /** Learn a per-channel bias (default true). */
   bias?: boolean;
 }
+
+const CONV2D_KEYS: OptionKeys<Conv2dLayerOptions> = {
+  ...LAYER_KEYS,
+  stride: true,
+  padding: true,
+  bias: true,
+};
+
+/** Options of {@link MaxPool2d}. */
+export interface MaxPool2dLayerOptions {
+  /** Window step (default the kernel size). */
+  stride?: Pair;
+  /** Implicit −∞ padding on each side (default 0). */
+  padding?: Pair;
+}
+
+const MAX_POOL_KEYS: OptionKeys<MaxPool2dLayerOptions> = { stride: true, padding: true };
 
 /**
  * 2-D cross-correlation over NCHW input: weight `[outChannels, inChannels, kh, kw]`, bias
@@ -29,20 +43,20 @@ export class Conv2d extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options?: Conv2dLayerOptions) {
     super();
+    const o = checkOptions('Conv2d', options, CONV2D_KEYS);
     this.inChannels = requireInt('Conv2d', 'inChannels', inChannels);
     this.outChannels = requireInt('Conv2d', 'outChannels', outChannels);
-    this.kernelSize = pair(kernelSize);
-    this.kernelSize.forEach((k) => requireInt('Conv2d', 'kernelSize', k));
-    this.stride = pair(options.stride ?? 1);
-    this.padding = pair(options.padding ?? 0);
-    const dtype = requireFloatDtype('Conv2d', options.dtype ?? 'float32');
-    const { generator } = options;
+    this.kernelSize = requirePair('Conv2d', 'kernelSize', kernelSize, 1);
+    this.stride = requirePair('Conv2d', 'stride', o.stride ?? 1, 1);
+    this.padding = requirePair('Conv2d', 'padding', o.padding ?? 0, 0);
+    const dtype = requireFloatDtype('Conv2d', o.dtype ?? 'float32');
+    const { generator } = o;
     this.weight = new Parameter(zeros([outChannels, inChannels, ...this.kernelSize], { dtype }));
     kaimingUniform(this.weight, { a: Math.sqrt(5), generator });
     this.bias = null;
-    if (options.bias ?? true) {
+    if (o.bias ?? true) {
       const bound = 1 / Math.sqrt(inChannels * this.kernelSize[0] * this.kernelSize[1]);
       this.bias = new Parameter(zeros([outChannels], { dtype }));
       uniform(this.bias, -bound, bound, { generator });
@@ -50,6 +64,7 @@ export class Conv2d extends Module {
   }
 
   override forward(x: Tensor): Tensor {
+    layerInput('Conv2d', x, this.weight.dtype);
     if (x.ndim !== 4 || x.shape[1] !== this.inChannels) {
       throw new TapegradError(
         'Conv2d',
@@ -70,14 +85,19 @@ export class MaxPool2d extends Module {
   readonly stride: Pair;
   readonly padding: Pair;
 
-  constructor(kernelSize: Pair, options: { stride?: Pair; padding?: Pair } = {}) {
+  constructor(kernelSize: Pair, options?: MaxPool2dLayerOptions) {
     super();
+    const o = checkOptions('MaxPool2d', options, MAX_POOL_KEYS);
     this.kernelSize = kernelSize;
-    this.stride = options.stride ?? kernelSize;
-    this.padding = options.padding ?? 0;
+    this.stride = o.stride ?? kernelSize;
+    this.padding = o.padding ?? 0;
+    requirePair('MaxPool2d', 'kernelSize', this.kernelSize, 1);
+    requirePair('MaxPool2d', 'stride', this.stride, 1);
+    requirePair('MaxPool2d', 'padding', this.padding, 0);
   }
 
   override forward(x: Tensor): Tensor {
+    layerInput('MaxPool2d', x);
     if (x.ndim !== 4) {
       throw new TapegradError('MaxPool2d', `expects NCHW input (4 axes), got shape ${fmtShape(x.shape)}.`);
     }

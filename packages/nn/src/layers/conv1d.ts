@@ -1,9 +1,9 @@
-import { TapegradError, type Tensor, zeros } from '@tapegrad/core';
+import { checkOptions, type OptionKeys, TapegradError, type Tensor, zeros } from '@tapegrad/core';
 import { kaimingUniform, uniform } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { fmtShape, requireFloatDtype, requireInt } from '../util.js';
-import type { LayerOptions } from './options.js';
+import { fmtShape, layerInput, requireFloatDtype, requireInt } from '../util.js';
+import { LAYER_KEYS, type LayerOptions } from './options.js';
 
 /** Options of {@link Conv1d}. */
 export interface Conv1dLayerOptions extends LayerOptions {
@@ -12,6 +12,13 @@ export interface Conv1dLayerOptions extends LayerOptions {
   /** Learn a per-channel bias (default true). */
   bias?: boolean;
 }
+
+const CONV1D_KEYS: OptionKeys<Conv1dLayerOptions> = {
+  ...LAYER_KEYS,
+  stride: true,
+  padding: true,
+  bias: true,
+};
 
 /**
  * 1-D cross-correlation over `[N, C, L]` (or unbatched `[C, L]`) input: weight
@@ -27,19 +34,20 @@ export class Conv1d extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: number, options: Conv1dLayerOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: number, options?: Conv1dLayerOptions) {
     super();
+    const o = checkOptions('Conv1d', options, CONV1D_KEYS);
     this.inChannels = requireInt('Conv1d', 'inChannels', inChannels);
     this.outChannels = requireInt('Conv1d', 'outChannels', outChannels);
     this.kernelSize = requireInt('Conv1d', 'kernelSize', kernelSize);
-    this.stride = requireInt('Conv1d', 'stride', options.stride ?? 1);
-    this.padding = requireInt('Conv1d', 'padding', options.padding ?? 0, 0);
-    const dtype = requireFloatDtype('Conv1d', options.dtype ?? 'float32');
-    const { generator } = options;
+    this.stride = requireInt('Conv1d', 'stride', o.stride ?? 1);
+    this.padding = requireInt('Conv1d', 'padding', o.padding ?? 0, 0);
+    const dtype = requireFloatDtype('Conv1d', o.dtype ?? 'float32');
+    const { generator } = o;
     this.weight = new Parameter(zeros([outChannels, inChannels, kernelSize], { dtype }));
     kaimingUniform(this.weight, { a: Math.sqrt(5), generator });
     this.bias = null;
-    if (options.bias ?? true) {
+    if (o.bias ?? true) {
       const bound = 1 / Math.sqrt(inChannels * kernelSize);
       this.bias = new Parameter(zeros([outChannels], { dtype }));
       uniform(this.bias, -bound, bound, { generator });
@@ -47,6 +55,7 @@ export class Conv1d extends Module {
   }
 
   override forward(x: Tensor): Tensor {
+    layerInput('Conv1d', x, this.weight.dtype);
     if ((x.ndim !== 3 && x.ndim !== 2) || x.shape[x.ndim - 2] !== this.inChannels) {
       throw new TapegradError(
         'Conv1d',

@@ -1,16 +1,18 @@
-import { arange, noGrad, type Tensor, where, zeros } from '@tapegrad/core';
+import { arange, checkOptions, noGrad, type OptionKeys, type Tensor, where, zeros } from '@tapegrad/core';
 import { embedding, paddingRow } from '../functional/embedding.js';
 import { normal } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { requireFloatDtype, requireInt } from '../util.js';
-import type { LayerOptions } from './options.js';
+import { layerInput, requireFloatDtype, requireInt } from '../util.js';
+import { LAYER_KEYS, type LayerOptions } from './options.js';
 
 /** Options of {@link Embedding}. */
 export interface EmbeddingLayerOptions extends LayerOptions {
   /** This index's row starts at zero and never receives a gradient (negative counts from the end). */
   paddingIdx?: number | null;
 }
+
+const EMBEDDING_KEYS: OptionKeys<EmbeddingLayerOptions> = { ...LAYER_KEYS, paddingIdx: true };
 
 /**
  * A lookup table: int32 indices of any shape → rows of `weight` `[numEmbeddings, embeddingDim]`,
@@ -24,14 +26,15 @@ export class Embedding extends Module {
   readonly paddingIdx: number | null;
   weight: Parameter;
 
-  constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingLayerOptions = {}) {
+  constructor(numEmbeddings: number, embeddingDim: number, options?: EmbeddingLayerOptions) {
     super();
+    const o = checkOptions('Embedding', options, EMBEDDING_KEYS);
     this.numEmbeddings = requireInt('Embedding', 'numEmbeddings', numEmbeddings);
     this.embeddingDim = requireInt('Embedding', 'embeddingDim', embeddingDim);
-    this.paddingIdx = paddingRow('Embedding', options.paddingIdx, numEmbeddings);
-    const dtype = requireFloatDtype('Embedding', options.dtype ?? 'float32');
+    this.paddingIdx = paddingRow('Embedding', o.paddingIdx, numEmbeddings);
+    const dtype = requireFloatDtype('Embedding', o.dtype ?? 'float32');
     this.weight = new Parameter(zeros([numEmbeddings, embeddingDim], { dtype }));
-    normal(this.weight, 0, 1, { generator: options.generator });
+    normal(this.weight, 0, 1, { generator: o.generator });
     const pad = this.paddingIdx;
     if (pad !== null) {
       const isPad = arange(0, numEmbeddings, 1, { dtype: 'int32' }).eq(pad).reshape([numEmbeddings, 1]);
@@ -40,7 +43,10 @@ export class Embedding extends Module {
   }
 
   override forward(indices: Tensor): Tensor {
-    return embedding(indices, this.weight, { paddingIdx: this.paddingIdx, op: 'Embedding' });
+    return embedding(layerInput('Embedding', indices, undefined, 'indices'), this.weight, {
+      paddingIdx: this.paddingIdx,
+      op: 'Embedding',
+    });
   }
 
   override extraRepr(): string {

@@ -1,5 +1,6 @@
 import type { Tensor } from '@tapegrad/core';
 import { Module } from '../module.js';
+import { layerInput } from '../util.js';
 
 /** Flattens axes `startAxis..endAxis` into one; by default all but the batch axis (PyTorch's). */
 export class Flatten extends Module {
@@ -11,7 +12,7 @@ export class Flatten extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return x.flatten(this.startAxis, this.endAxis);
+    return layerInput('Flatten', x).flatten(this.startAxis, this.endAxis);
   }
 
   override extraRepr(): string {

@@ -6,10 +6,10 @@ export {
   type MultiheadAttentionOptions,
 } from './attention.js';
 export { ModuleDict, ModuleList } from './containers.js';
-export { Conv2d, type Conv2dLayerOptions, MaxPool2d } from './conv.js';
+export { Conv2d, type Conv2dLayerOptions, MaxPool2d, type MaxPool2dLayerOptions } from './conv.js';
 export { ConvTranspose2d, type ConvTranspose2dLayerOptions } from './conv-transpose.js';
 export { Conv1d, type Conv1dLayerOptions } from './conv1d.js';
-export { Dropout } from './dropout.js';
+export { Dropout, type DropoutLayerOptions } from './dropout.js';
 export { Embedding, type EmbeddingLayerOptions } from './embedding.js';
 export { Flatten } from './flatten.js';
 export { Identity } from './identity.js';
@@ -23,7 +23,13 @@ export {
 } from './normalization.js';
 export type { LayerOptions } from './options.js';
 export { AdaptiveAvgPool2d, AvgPool2d, type AvgPool2dLayerOptions } from './pooling.js';
-export { GRU, LSTM, type RecurrentLayerOptions, RNN } from './recurrent.js';
-export { GRUCell, LSTMCell, type RecurrentCellOptions, RNNCell } from './recurrent-cell.js';
+export { GRU, LSTM, type RecurrentLayerOptions, RNN, type RNNOptions } from './recurrent.js';
+export {
+  GRUCell,
+  LSTMCell,
+  type RecurrentCellOptions,
+  RNNCell,
+  type RNNCellOptions,
+} from './recurrent-cell.js';
 export { Sequential } from './sequential.js';
 export { Upsample } from './upsample.js';

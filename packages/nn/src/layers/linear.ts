@@ -1,17 +1,18 @@
-import type { Tensor } from '@tapegrad/core';
-import { zeros } from '@tapegrad/core';
+import { checkOptions, type OptionKeys, type Tensor, zeros } from '@tapegrad/core';
 import { linear } from '../functional/linear.js';
 import { kaimingUniform, uniform } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { requireFloatDtype, requireInt } from '../util.js';
-import type { LayerOptions } from './options.js';
+import { layerInput, requireFloatDtype, requireInt } from '../util.js';
+import { LAYER_KEYS, type LayerOptions } from './options.js';
 
 /** Options of {@link Linear}. */
 export interface LinearOptions extends LayerOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;
 }
+
+const LINEAR_KEYS: OptionKeys<LinearOptions> = { ...LAYER_KEYS, bias: true };
 
 /**
  * `y = x Wᵀ + b` over the last axis, with `weight` `[outFeatures, inFeatures]` and `bias`
@@ -24,8 +25,9 @@ export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+  constructor(inFeatures: number, outFeatures: number, options?: LinearOptions) {
     super();
+    options = checkOptions('Linear', options, LINEAR_KEYS);
     this.inFeatures = requireInt('Linear', 'inFeatures', inFeatures);
     this.outFeatures = requireInt('Linear', 'outFeatures', outFeatures);
     const dtype = requireFloatDtype('Linear', options.dtype ?? 'float32');
@@ -41,7 +43,7 @@ export class Linear extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return linear(x, this.weight, this.bias, 'Linear');
+    return linear(layerInput('Linear', x, this.weight.dtype), this.weight, this.bias, 'Linear');
   }
 
   override extraRepr(): string {

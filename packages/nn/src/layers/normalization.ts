@@ -1,8 +1,17 @@
-import { noGrad, ones, TapegradError, type Tensor, zeros } from '@tapegrad/core';
+import {
+  checkOptions,
+  noGrad,
+  type OptionKeys,
+  ones,
+  requireFinite,
+  TapegradError,
+  type Tensor,
+  zeros,
+} from '@tapegrad/core';
 import { batchNorm } from '../functional/normalization.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { fmtShape, requireFloatDtype, requireInt, requireNumber } from '../util.js';
+import { fmtShape, layerInput, requireFloatDtype, requireInt } from '../util.js';
 
 /** Options of {@link LayerNorm}. */
 export interface LayerNormOptions {
@@ -14,6 +23,13 @@ export interface LayerNormOptions {
   dtype?: 'float32' | 'float64';
 }
 
+const LAYER_NORM_KEYS: OptionKeys<LayerNormOptions> = {
+  eps: true,
+  elementwiseAffine: true,
+  bias: true,
+  dtype: true,
+};
+
 /** Layer normalization over the trailing `normalizedShape` axes, with an optional learned affine. */
 export class LayerNorm extends Module {
   readonly normalizedShape: number[];
@@ -21,19 +37,27 @@ export class LayerNorm extends Module {
   weight: Parameter | null = null;
   bias: Parameter | null = null;
 
-  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+  constructor(normalizedShape: number | readonly number[], options?: LayerNormOptions) {
     super();
+    const o = checkOptions('LayerNorm', options, LAYER_NORM_KEYS);
+    if (typeof normalizedShape !== 'number' && !Array.isArray(normalizedShape)) {
+      throw new TapegradError(
+        'LayerNorm',
+        `normalizedShape must be an integer or an array of integers, got ${JSON.stringify(normalizedShape) ?? String(normalizedShape)}.`,
+      );
+    }
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     this.normalizedShape.forEach((d) => requireInt('LayerNorm', 'normalizedShape', d));
-    this.eps = options.eps ?? 1e-5;
-    const dtype = requireFloatDtype('LayerNorm', options.dtype ?? 'float32');
-    if (options.elementwiseAffine ?? true) {
+    this.eps = requireFinite('LayerNorm', 'eps', o.eps ?? 1e-5, 0);
+    const dtype = requireFloatDtype('LayerNorm', o.dtype ?? 'float32');
+    if (o.elementwiseAffine ?? true) {
       this.weight = new Parameter(ones(this.normalizedShape, { dtype }));
-      if (options.bias ?? true) this.bias = new Parameter(zeros(this.normalizedShape, { dtype }));
+      if (o.bias ?? true) this.bias = new Parameter(zeros(this.normalizedShape, { dtype }));
     }
   }
 
   override forward(x: Tensor): Tensor {
+    layerInput('LayerNorm', x);
     const k = this.normalizedShape.length;
     if (x.ndim < k || x.shape.slice(x.ndim - k).some((d, i) => d !== this.normalizedShape[i])) {
       throw new TapegradError(
@@ -41,6 +65,7 @@ export class LayerNorm extends Module {
         `input shape ${fmtShape(x.shape)} must end with normalizedShape ${fmtShape(this.normalizedShape)}.`,
       );
     }
+    layerInput('LayerNorm', x, this.weight?.dtype);
     return x.layerNorm(this.normalizedShape, this.weight, this.bias, this.eps);
   }
 
@@ -63,6 +88,14 @@ export interface BatchNormLayerOptions {
   trackRunningStats?: boolean;
   dtype?: 'float32' | 'float64';
 }
+
+const BATCH_NORM_KEYS: OptionKeys<BatchNormLayerOptions> = {
+  eps: true,
+  momentum: true,
+  affine: true,
+  trackRunningStats: true,
+  dtype: true,
+};
 
 /**
  * Batch normalization per channel (axis 1), shared by {@link BatchNorm1d} and {@link BatchNorm2d}.
@@ -89,18 +122,18 @@ abstract class BatchNormBase extends Module {
     describe: (channels: number) => string;
   };
 
-  constructor(name: string, numFeatures: number, options: BatchNormLayerOptions) {
+  constructor(name: string, numFeatures: number, options: BatchNormLayerOptions | undefined) {
     super();
+    const o = checkOptions(name, options, BATCH_NORM_KEYS);
     this.numFeatures = requireInt(name, 'numFeatures', numFeatures);
-    this.eps = requireNumber(name, 'eps', options.eps ?? 1e-5, 0);
-    this.momentum =
-      options.momentum === null ? null : requireNumber(name, 'momentum', options.momentum ?? 0.1, 0, 1);
-    const dtype = requireFloatDtype(name, options.dtype ?? 'float32');
-    if (options.affine ?? true) {
+    this.eps = requireFinite(name, 'eps', o.eps ?? 1e-5, 0);
+    this.momentum = o.momentum === null ? null : requireFinite(name, 'momentum', o.momentum ?? 0.1, 0, 1);
+    const dtype = requireFloatDtype(name, o.dtype ?? 'float32');
+    if (o.affine ?? true) {
       this.weight = new Parameter(ones([numFeatures], { dtype }));
       this.bias = new Parameter(zeros([numFeatures], { dtype }));
     }
-    if (options.trackRunningStats ?? true) {
+    if (o.trackRunningStats ?? true) {
       this.registerBuffer('runningMean', zeros([numFeatures], { dtype }), { key: 'running_mean' });
       this.registerBuffer('runningVar', ones([numFeatures], { dtype }), { key: 'running_var' });
       this.registerBuffer('numBatchesTracked', zeros([], { dtype: 'int32' }), { key: 'num_batches_tracked' });
@@ -109,6 +142,7 @@ abstract class BatchNormBase extends Module {
 
   override forward(x: Tensor): Tensor {
     const { name, ranks, describe } = this.layout;
+    layerInput(name, x);
     if (!ranks.includes(x.ndim) || x.shape[1] !== this.numFeatures) {
       throw new TapegradError(
         name,
@@ -119,6 +153,7 @@ abstract class BatchNormBase extends Module {
     if (this.training && tracked) noGrad(() => tracked.add_(1));
     // momentum null: the cumulative average, 1/n for the n-th batch (PyTorch's momentum=None).
     const momentum = this.momentum ?? (tracked ? 1 / tracked.item() : 0);
+    layerInput(name, x, (this.weight ?? this.runningMean)?.dtype);
     return batchNorm(x, this.runningMean, this.runningVar, {
       weight: this.weight,
       bias: this.bias,
@@ -142,7 +177,7 @@ export class BatchNorm1d extends BatchNormBase {
     /** The accepted input shapes, in words. */
     describe: (c: number) => `[N, ${c}] or [N, ${c}, L]`,
   };
-  constructor(numFeatures: number, options: BatchNormLayerOptions = {}) {
+  constructor(numFeatures: number, options?: BatchNormLayerOptions) {
     super('BatchNorm1d', numFeatures, options);
   }
 }
@@ -155,7 +190,7 @@ export class BatchNorm2d extends BatchNormBase {
     /** The accepted input shapes, in words. */
     describe: (c: number) => `[N, ${c}, H, W]`,
   };
-  constructor(numFeatures: number, options: BatchNormLayerOptions = {}) {
+  constructor(numFeatures: number, options?: BatchNormLayerOptions) {
     super('BatchNorm2d', numFeatures, options);
   }
 }

@@ -1,4 +1,4 @@
-import type { Generator } from '@tapegrad/core';
+import type { Generator, OptionKeys } from '@tapegrad/core';
 
 /** Options every layer with weights accepts. */
 export interface LayerOptions {
@@ -7,3 +7,6 @@ export interface LayerOptions {
   /** The stream used to initialize the weights; the default stream otherwise. */
   generator?: Generator;
 }
+
+/** The keys of {@link LayerOptions}, spread into each layer's own key list. */
+export const LAYER_KEYS: OptionKeys<LayerOptions> = { dtype: true, generator: true };

@@ -1,10 +1,9 @@
-import { TapegradError, type Tensor } from '@tapegrad/core';
+import { checkOptions, type OptionKeys, TapegradError, type Tensor } from '@tapegrad/core';
 import { Module } from '../module.js';
-import { fmtShape } from '../util.js';
-
-type Pair = number | readonly [number, number];
+import { fmtShape, layerInput, type Pair, requirePair } from '../util.js';
 
 const requireNchw = (name: string, x: Tensor) => {
+  layerInput(name, x);
   if (x.ndim !== 4)
     throw new TapegradError(name, `expects NCHW input (4 axes), got shape ${fmtShape(x.shape)}.`);
 };
@@ -18,6 +17,12 @@ export interface AvgPool2dLayerOptions {
   countIncludePad?: boolean;
 }
 
+const AVG_POOL_KEYS: OptionKeys<AvgPool2dLayerOptions> = {
+  stride: true,
+  padding: true,
+  countIncludePad: true,
+};
+
 /** 2-D average pooling over NCHW input (PyTorch's `AvgPool2d`, floor mode). */
 export class AvgPool2d extends Module {
   readonly kernelSize: Pair;
@@ -25,12 +30,16 @@ export class AvgPool2d extends Module {
   readonly padding: Pair;
   readonly countIncludePad: boolean;
 
-  constructor(kernelSize: Pair, options: AvgPool2dLayerOptions = {}) {
+  constructor(kernelSize: Pair, options?: AvgPool2dLayerOptions) {
     super();
+    const o = checkOptions('AvgPool2d', options, AVG_POOL_KEYS);
     this.kernelSize = kernelSize;
-    this.stride = options.stride ?? kernelSize;
-    this.padding = options.padding ?? 0;
-    this.countIncludePad = options.countIncludePad ?? true;
+    this.stride = o.stride ?? kernelSize;
+    this.padding = o.padding ?? 0;
+    this.countIncludePad = o.countIncludePad ?? true;
+    requirePair('AvgPool2d', 'kernelSize', this.kernelSize, 1);
+    requirePair('AvgPool2d', 'stride', this.stride, 1);
+    requirePair('AvgPool2d', 'padding', this.padding, 0);
   }
 
   override forward(x: Tensor): Tensor {

@@ -2,7 +2,7 @@
  * Single-step recurrent cells: `RNNCell`, `LSTMCell`, `GRUCell`, with PyTorch's parameter names
  * (`weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`), layouts, gate order and initialization.
  */
-import { TapegradError, type Tensor, zeros } from '@tapegrad/core';
+import { checkOptions, type OptionKeys, TapegradError, type Tensor, zeros } from '@tapegrad/core';
 import {
   GATES,
   gruCell,
@@ -14,14 +14,23 @@ import {
 import { uniform } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { requireFloatDtype, requireInt } from '../util.js';
-import type { LayerOptions } from './options.js';
+import { layerInput, requireFloatDtype, requireInt } from '../util.js';
+import { LAYER_KEYS, type LayerOptions } from './options.js';
 
 /** Options of the recurrent cells. */
 export interface RecurrentCellOptions extends LayerOptions {
   /** Learn `bias_ih` and `bias_hh` (default true). */
   bias?: boolean;
 }
+
+/** Options of {@link RNNCell}: the cell options and the nonlinearity. */
+export interface RNNCellOptions extends RecurrentCellOptions {
+  /** `'tanh'` (default) or `'relu'`. */
+  nonlinearity?: 'tanh' | 'relu';
+}
+
+const CELL_KEYS: OptionKeys<RecurrentCellOptions> = { ...LAYER_KEYS, bias: true };
+const RNN_CELL_KEYS: OptionKeys<RNNCellOptions> = { ...CELL_KEYS, nonlinearity: true };
 
 // The snake_case property names are PyTorch's state-dict keys, so state dicts load unchanged.
 abstract class CellBase<In extends unknown[], Out> extends Module<In, Out> {
@@ -37,9 +46,11 @@ abstract class CellBase<In extends unknown[], Out> extends Module<In, Out> {
     mode: RecurrentMode,
     inputSize: number,
     hiddenSize: number,
-    options: RecurrentCellOptions,
+    options: RecurrentCellOptions | undefined,
+    keys: OptionKeys<RecurrentCellOptions> = CELL_KEYS,
   ) {
     super();
+    options = checkOptions(name, options, keys);
     this.inputSize = requireInt(name, 'inputSize', inputSize);
     this.hiddenSize = requireInt(name, 'hiddenSize', hiddenSize);
     const dtype = requireFloatDtype(name, options.dtype ?? 'float32');
@@ -72,24 +83,33 @@ abstract class CellBase<In extends unknown[], Out> extends Module<In, Out> {
 export class RNNCell extends CellBase<[input: Tensor, h?: Tensor | null], Tensor> {
   readonly nonlinearity: 'tanh' | 'relu';
 
-  constructor(
-    inputSize: number,
-    hiddenSize: number,
-    options: RecurrentCellOptions & { nonlinearity?: 'tanh' | 'relu' } = {},
-  ) {
-    const nonlinearity = options.nonlinearity ?? 'tanh';
+  constructor(inputSize: number, hiddenSize: number, options?: RNNCellOptions) {
+    const nonlinearity = checkOptions('RNNCell', options, RNN_CELL_KEYS).nonlinearity ?? 'tanh';
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
       throw new TapegradError(
         'RNNCell',
         `nonlinearity must be 'tanh' or 'relu', got '${String(nonlinearity)}'.`,
       );
     }
-    super('RNNCell', nonlinearity === 'relu' ? 'rnnRelu' : 'rnnTanh', inputSize, hiddenSize, options);
+    super(
+      'RNNCell',
+      nonlinearity === 'relu' ? 'rnnRelu' : 'rnnTanh',
+      inputSize,
+      hiddenSize,
+      options,
+      RNN_CELL_KEYS,
+    );
     this.nonlinearity = nonlinearity;
   }
 
   override forward(input: Tensor, h?: Tensor | null): Tensor {
-    return rnnCell(input, h ?? null, this.weights(), this.nonlinearity, 'RNNCell');
+    return rnnCell(
+      layerInput('RNNCell', input, this.weight_ih.dtype),
+      h ?? null,
+      this.weights(),
+      this.nonlinearity,
+      'RNNCell',
+    );
   }
 }
 
@@ -98,22 +118,27 @@ export class LSTMCell extends CellBase<
   [input: Tensor, state?: readonly [Tensor, Tensor] | null],
   [Tensor, Tensor]
 > {
-  constructor(inputSize: number, hiddenSize: number, options: RecurrentCellOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, options?: RecurrentCellOptions) {
     super('LSTMCell', 'lstm', inputSize, hiddenSize, options);
   }
 
   override forward(input: Tensor, state?: readonly [Tensor, Tensor] | null): [Tensor, Tensor] {
-    return lstmCell(input, state ?? null, this.weights(), 'LSTMCell');
+    return lstmCell(
+      layerInput('LSTMCell', input, this.weight_ih.dtype),
+      state ?? null,
+      this.weights(),
+      'LSTMCell',
+    );
   }
 }
 
 /** One GRU step: `call(x, h?)` → h′ (gates reset, update, new). */
 export class GRUCell extends CellBase<[input: Tensor, h?: Tensor | null], Tensor> {
-  constructor(inputSize: number, hiddenSize: number, options: RecurrentCellOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, options?: RecurrentCellOptions) {
     super('GRUCell', 'gru', inputSize, hiddenSize, options);
   }
 
   override forward(input: Tensor, h?: Tensor | null): Tensor {
-    return gruCell(input, h ?? null, this.weights(), 'GRUCell');
+    return gruCell(layerInput('GRUCell', input, this.weight_ih.dtype), h ?? null, this.weights(), 'GRUCell');
   }
 }

@@ -2,14 +2,21 @@
  * Recurrent layers over sequences: `RNN`, `LSTM`, `GRU`. Their parameters carry PyTorch's names
  * (`weight_ih_l0`, `bias_hh_l1_reverse`, …) and layouts, so state dicts move between the two.
  */
-import { type Generator, TapegradError, type Tensor, zeros } from '@tapegrad/core';
+import {
+  checkOptions,
+  type Generator,
+  type OptionKeys,
+  TapegradError,
+  type Tensor,
+  zeros,
+} from '@tapegrad/core';
 import { runRecurrent } from '../functional/recurrent.js';
 import { GATES, type RecurrentMode, type RecurrentWeights } from '../functional/recurrent-cell.js';
 import { uniform } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { requireFloatDtype, requireInt, requireNumber, requireTensor } from '../util.js';
-import type { LayerOptions } from './options.js';
+import { layerInput, requireFloatDtype, requireInt, requireNumber } from '../util.js';
+import { LAYER_KEYS, type LayerOptions } from './options.js';
 
 /** Options of {@link RNN}, {@link LSTM} and {@link GRU}; PyTorch's defaults. */
 export interface RecurrentLayerOptions extends LayerOptions {
@@ -24,6 +31,22 @@ export interface RecurrentLayerOptions extends LayerOptions {
   /** Run a second direction from the end of the sequence (default false). */
   bidirectional?: boolean;
 }
+
+/** Options of {@link RNN}: the layer options and the nonlinearity. */
+export interface RNNOptions extends RecurrentLayerOptions {
+  /** `'tanh'` (default) or `'relu'`. */
+  nonlinearity?: 'tanh' | 'relu';
+}
+
+const LAYER_OPTION_KEYS: OptionKeys<RecurrentLayerOptions> = {
+  ...LAYER_KEYS,
+  numLayers: true,
+  bias: true,
+  batchFirst: true,
+  dropout: true,
+  bidirectional: true,
+};
+const RNN_KEYS: OptionKeys<RNNOptions> = { ...LAYER_OPTION_KEYS, nonlinearity: true };
 
 /**
  * The machinery shared by the recurrent layers: registers `weight_ih_l{k}`, `weight_hh_l{k}`,
@@ -46,9 +69,11 @@ abstract class RecurrentBase<In extends unknown[], Out> extends Module<In, Out> 
     mode: RecurrentMode,
     inputSize: number,
     hiddenSize: number,
-    options: RecurrentLayerOptions,
+    options: RecurrentLayerOptions | undefined,
+    keys: OptionKeys<RecurrentLayerOptions> = LAYER_OPTION_KEYS,
   ) {
     super();
+    options = checkOptions(name, options, keys);
     this.mode = mode;
     this.inputSize = requireInt(name, 'inputSize', inputSize);
     this.hiddenSize = requireInt(name, 'hiddenSize', hiddenSize);
@@ -116,7 +141,7 @@ abstract class RecurrentBase<In extends unknown[], Out> extends Module<In, Out> 
 
   /** Runs the layer on `input` with the initial state `h` (and `c`). */
   protected run(input: Tensor, h: Tensor | null | undefined, c?: Tensor | null) {
-    requireTensor(this.constructor.name, 'input', input);
+    layerInput(this.constructor.name, input, this.flatWeights()[0]?.weightIh.dtype);
     return runRecurrent(this.mode, input, { h, c }, this.flatWeights(), this.runOptions());
   }
 
@@ -139,16 +164,12 @@ abstract class RecurrentBase<In extends unknown[], Out> extends Module<In, Out> 
 export class RNN extends RecurrentBase<[input: Tensor, h0?: Tensor | null], [Tensor, Tensor]> {
   readonly nonlinearity: 'tanh' | 'relu';
 
-  constructor(
-    inputSize: number,
-    hiddenSize: number,
-    options: RecurrentLayerOptions & { nonlinearity?: 'tanh' | 'relu' } = {},
-  ) {
-    const nonlinearity = options.nonlinearity ?? 'tanh';
+  constructor(inputSize: number, hiddenSize: number, options?: RNNOptions) {
+    const nonlinearity = checkOptions('RNN', options, RNN_KEYS).nonlinearity ?? 'tanh';
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
       throw new TapegradError('RNN', `nonlinearity must be 'tanh' or 'relu', got '${String(nonlinearity)}'.`);
     }
-    super('RNN', nonlinearity === 'relu' ? 'rnnRelu' : 'rnnTanh', inputSize, hiddenSize, options);
+    super('RNN', nonlinearity === 'relu' ? 'rnnRelu' : 'rnnTanh', inputSize, hiddenSize, options, RNN_KEYS);
     this.nonlinearity = nonlinearity;
   }
 
@@ -171,7 +192,7 @@ export class LSTM extends RecurrentBase<
   [input: Tensor, state?: readonly [Tensor, Tensor] | null],
   [Tensor, [Tensor, Tensor]]
 > {
-  constructor(inputSize: number, hiddenSize: number, options: RecurrentLayerOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, options?: RecurrentLayerOptions) {
     super('LSTM', 'lstm', inputSize, hiddenSize, options);
   }
 
@@ -189,7 +210,7 @@ export class LSTM extends RecurrentBase<
  * the projected state. `call(input, h0?)` returns `[output, hN]` with the shapes of {@link RNN}.
  */
 export class GRU extends RecurrentBase<[input: Tensor, h0?: Tensor | null], [Tensor, Tensor]> {
-  constructor(inputSize: number, hiddenSize: number, options: RecurrentLayerOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, options?: RecurrentLayerOptions) {
     super('GRU', 'gru', inputSize, hiddenSize, options);
   }
 

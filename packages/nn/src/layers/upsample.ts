@@ -1,5 +1,5 @@
-import type { Tensor } from '@tapegrad/core';
-import { type InterpolateOptions, interpolate } from '../functional/upsample.js';
+import { checkOptions, type Tensor } from '@tapegrad/core';
+import { INTERPOLATE_KEYS, type InterpolateOptions, interpolate } from '../functional/upsample.js';
 import { Module } from '../module.js';
 
 /**
@@ -11,7 +11,7 @@ export class Upsample extends Module {
 
   constructor(options: InterpolateOptions) {
     super();
-    this.options = { ...options };
+    this.options = { ...checkOptions('Upsample', options, INTERPOLATE_KEYS) };
   }
 
   override forward(x: Tensor): Tensor {

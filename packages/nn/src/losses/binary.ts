@@ -1,6 +1,14 @@
 /** Binary losses: on probabilities (binaryCrossEntropy) and, stably, on logits (bceWithLogits). */
-import { fmtShape, TapegradError, type Tensor } from '@tapegrad/core';
-import { type ReductionOptions, reduce, reductionOf, requireFloat, requireSameShape } from './reduction.js';
+import { fmtShape, type OptionKeys, optionalTensor, TapegradError, type Tensor } from '@tapegrad/core';
+import {
+  lossArguments,
+  REDUCTION_KEYS,
+  type ReductionOptions,
+  reduce,
+  reductionOf,
+  requireFloat,
+  requireSameShape,
+} from './reduction.js';
 
 /** Options of {@link binaryCrossEntropy}. */
 export interface BceOptions extends ReductionOptions {
@@ -14,11 +22,17 @@ export interface BceWithLogitsOptions extends BceOptions {
   posWeight?: Tensor | null;
 }
 
+/** The keys of {@link BceOptions}. */
+export const BCE_KEYS: OptionKeys<BceOptions> = { ...REDUCTION_KEYS, weight: true };
+/** The keys of {@link BceWithLogitsOptions}. */
+export const BCE_LOGITS_KEYS: OptionKeys<BceWithLogitsOptions> = { ...BCE_KEYS, posWeight: true };
+
 /**
  * Multiplies the terms by `weight` (as the input's dtype) after checking that it broadcasts to the
  * input's shape without changing it: a larger weight would silently enlarge a `'none'` result.
  */
 function applyWeight(loss: string, terms: Tensor, input: Tensor, weight: Tensor | null | undefined): Tensor {
+  optionalTensor(loss, 'weight', weight);
   if (!weight) return terms;
   const offset = input.ndim - weight.ndim;
   if (offset < 0 || weight.shape.some((d, i) => d !== 1 && d !== input.shape[i + offset])) {
@@ -37,7 +51,8 @@ const LOG_FLOOR = Math.exp(-100);
  * `−(t·log p + (1 − t)·log(1 − p))` for probabilities `input` in [0, 1]; each log is clamped at
  * −100, as PyTorch. `'mean'` averages over all elements.
  */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BceOptions = {}): Tensor {
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: BceOptions): Tensor {
+  options = lossArguments('binaryCrossEntropy', input, target, options, BCE_KEYS);
   const r = reductionOf('binaryCrossEntropy', options);
   requireFloat('binaryCrossEntropy', 'input', input);
   requireSameShape('binaryCrossEntropy', input, target);
@@ -60,7 +75,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BceOp
  * Binary cross-entropy on logits, `−(pw·t·log σ(x) + (1 − t)·log(1 − σ(x)))`, computed stably as
  * `(1 − t)·x + (1 + (pw − 1)·t)·softplus(−x)`: finite and exact for logits of any size.
  */
-export function bceWithLogits(input: Tensor, target: Tensor, options: BceWithLogitsOptions = {}): Tensor {
+export function bceWithLogits(input: Tensor, target: Tensor, options?: BceWithLogitsOptions): Tensor {
+  options = lossArguments('bceWithLogits', input, target, options, BCE_LOGITS_KEYS);
   const r = reductionOf('bceWithLogits', options);
   requireFloat('bceWithLogits', 'input', input);
   requireSameShape('bceWithLogits', input, target);
@@ -68,7 +84,7 @@ export function bceWithLogits(input: Tensor, target: Tensor, options: BceWithLog
   // threshold ∞: core's softplus is max(x, 0) + log1p(e^−|x|), exact everywhere
   const spNeg = input.neg().softplus({ threshold: Infinity });
   let coef: Tensor | number = 1;
-  const pw = options.posWeight;
+  const pw = optionalTensor('bceWithLogits', 'posWeight', options.posWeight);
   if (pw) {
     const last = input.shape[input.ndim - 1];
     if (pw.ndim > input.ndim || (pw.size !== 1 && (pw.ndim !== 1 || pw.shape[0] !== last))) {

@@ -1,7 +1,15 @@
 /** Multi-class losses over logits or log-probabilities with the class axis at 1: crossEntropy, nllLoss. */
-import { fmtShape, TapegradError, type Tensor, where } from '@tapegrad/core';
+import {
+  fmtShape,
+  type OptionKeys,
+  optionalTensor,
+  requireInteger,
+  TapegradError,
+  type Tensor,
+  where,
+} from '@tapegrad/core';
 import { requireNumber } from '../util.js';
-import { type ReductionOptions, reduce, reductionOf } from './reduction.js';
+import { lossArguments, REDUCTION_KEYS, type ReductionOptions, reduce, reductionOf } from './reduction.js';
 
 /** Options of {@link nllLoss}; PyTorch's defaults. */
 export interface NllLossOptions extends ReductionOptions {
@@ -16,6 +24,11 @@ export interface CrossEntropyOptions extends NllLossOptions {
   /** ε in [0, 1]: the target becomes (1 − ε)·target + ε/C. */
   labelSmoothing?: number;
 }
+
+/** The keys of {@link NllLossOptions}. */
+export const NLL_KEYS: OptionKeys<NllLossOptions> = { ...REDUCTION_KEYS, weight: true, ignoreIndex: true };
+/** The keys of {@link CrossEntropyOptions}. */
+export const CROSS_ENTROPY_KEYS: OptionKeys<CrossEntropyOptions> = { ...NLL_KEYS, labelSmoothing: true };
 
 interface Rows {
   /** `[M, C]` with the class axis last. */
@@ -48,6 +61,7 @@ function toRows(loss: string, input: Tensor, target: Tensor): Rows {
 }
 
 function classWeight(loss: string, weight: Tensor | null | undefined, c: number, x: Tensor): Tensor | null {
+  optionalTensor(loss, 'weight', weight);
   if (!weight) return null;
   if (weight.ndim !== 1 || weight.shape[0] !== c) {
     throw new TapegradError(
@@ -66,7 +80,7 @@ function classWeight(loss: string, weight: Tensor | null | undefined, c: number,
 function nll(loss: string, rows: Rows, options: CrossEntropyOptions, reduction: string): Tensor {
   const { x: logp, t, outShape } = rows;
   const [m, c] = logp.shape as [number, number];
-  const ignoreIndex = options.ignoreIndex ?? -100;
+  const ignoreIndex = requireInteger(loss, 'ignoreIndex', options.ignoreIndex ?? -100, -Infinity);
   const eps = requireNumber(loss, 'labelSmoothing', options.labelSmoothing ?? 0, 0, 1);
   const ignored = t.eq(ignoreIndex);
   const bad = t.lt(0).add(t.ge(c)).gt(0).mul(ignored.neg().add(1));
@@ -101,7 +115,8 @@ function nll(loss: string, rows: Rows, options: CrossEntropyOptions, reduction: 
  * `[N, C, d…]` or `[C]`; class axis 1): `ℓ_i = −weight[y_i]·input[i, y_i]`. `'mean'` divides by the
  * sum of the weights of the non-ignored targets.
  */
-export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions = {}): Tensor {
+export function nllLoss(input: Tensor, target: Tensor, options?: NllLossOptions): Tensor {
+  options = lossArguments('nllLoss', input, target, options, NLL_KEYS);
   const r = reductionOf('nllLoss', options);
   if (target.dtype !== 'int32') {
     throw new TapegradError(
@@ -118,7 +133,8 @@ export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions =
  * the input's shape (`'mean'` then divides by the number of rows, not N·C). Computed from
  * `logSoftmax`, so it is stable for large logits.
  */
-export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntropyOptions): Tensor {
+  options = lossArguments('crossEntropy', input, target, options, CROSS_ENTROPY_KEYS);
   const r = reductionOf('crossEntropy', options);
   const rows = toRows('crossEntropy', input, target);
   const logp = rows.x.logSoftmax(1);

@@ -17,4 +17,11 @@ export {
   SmoothL1Loss,
 } from './modules.js';
 export type { Reduction, ReductionOptions } from './reduction.js';
-export { huberLoss, l1Loss, mseLoss, smoothL1Loss } from './regression.js';
+export {
+  type HuberLossOptions,
+  huberLoss,
+  l1Loss,
+  mseLoss,
+  type SmoothL1LossOptions,
+  smoothL1Loss,
+} from './regression.js';

@@ -1,5 +1,12 @@
-import { type Tensor, where } from '@tapegrad/core';
-import { type Reduction, reduce, reductionOf, requireFloat, requireSameShape } from './reduction.js';
+import { type OptionKeys, type Tensor, where } from '@tapegrad/core';
+import {
+  lossArguments,
+  type Reduction,
+  reduce,
+  reductionOf,
+  requireFloat,
+  requireSameShape,
+} from './reduction.js';
 
 /** Options of {@link klDiv}. */
 export interface KlDivOptions {
@@ -9,12 +16,16 @@ export interface KlDivOptions {
   logTarget?: boolean;
 }
 
+/** The keys of {@link KlDivOptions}. */
+export const KL_KEYS: OptionKeys<KlDivOptions> = { reduction: true, logTarget: true };
+
 /**
  * Kullback–Leibler divergence with **log**-probabilities `input`: pointwise `t·(log t − x)`, 0
  * where t = 0, or `eᵗ·(t − x)` with `logTarget`. PyTorch's default reduction is `'mean'` (over
  * all elements); `'batchmean'` gives the mathematical KL per sample.
  */
-export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {}): Tensor {
+export function klDiv(input: Tensor, target: Tensor, options?: KlDivOptions): Tensor {
+  options = lossArguments('klDiv', input, target, options, KL_KEYS);
   const r = reductionOf('klDiv', options, ['mean', 'sum', 'none', 'batchmean']);
   requireFloat('klDiv', 'input', input);
   requireSameShape('klDiv', input, target);

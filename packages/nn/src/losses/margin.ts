@@ -1,6 +1,13 @@
-import { fmtShape, oneHot, TapegradError, type Tensor } from '@tapegrad/core';
+import {
+  fmtShape,
+  type OptionKeys,
+  oneHot,
+  optionalTensor,
+  TapegradError,
+  type Tensor,
+} from '@tapegrad/core';
 import { requireNumber } from '../util.js';
-import { type ReductionOptions, reduce, reductionOf } from './reduction.js';
+import { lossArguments, REDUCTION_KEYS, type ReductionOptions, reduce, reductionOf } from './reduction.js';
 
 /** Options of {@link multiMarginLoss}; PyTorch's defaults. */
 export interface MultiMarginOptions extends ReductionOptions {
@@ -11,11 +18,21 @@ export interface MultiMarginOptions extends ReductionOptions {
   weight?: Tensor | null;
 }
 
+/** The keys of {@link MultiMarginOptions}. */
+export const MULTI_MARGIN_KEYS: OptionKeys<MultiMarginOptions> = {
+  ...REDUCTION_KEYS,
+  p: true,
+  margin: true,
+  weight: true,
+};
+
 /**
  * Multi-class hinge loss on scores `[N, C]` (or `[C]`) and int32 targets:
  * `ℓ_i = (1/C)·Σ_{j≠y_i} w[y_i]·max(0, margin − x[y_i] + x[j])^p`. Note the division by C.
  */
-export function multiMarginLoss(input: Tensor, target: Tensor, options: MultiMarginOptions = {}): Tensor {
+export function multiMarginLoss(input: Tensor, target: Tensor, options?: MultiMarginOptions): Tensor {
+  options = lossArguments('multiMarginLoss', input, target, options, MULTI_MARGIN_KEYS);
+  optionalTensor('multiMarginLoss', 'weight', options.weight);
   const r = reductionOf('multiMarginLoss', options);
   const { p = 1 } = options;
   const margin = requireNumber('multiMarginLoss', 'margin', options.margin ?? 1);

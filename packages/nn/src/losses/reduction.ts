@@ -1,4 +1,11 @@
-import { fmtShape, TapegradError, type Tensor } from '@tapegrad/core';
+import {
+  checkOptions,
+  fmtShape,
+  type OptionKeys,
+  requireTensor,
+  TapegradError,
+  type Tensor,
+} from '@tapegrad/core';
 
 /** How a loss combines per-element terms: their mean (default), their sum, or none (the terms). */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -6,6 +13,26 @@ export type Reduction = 'mean' | 'sum' | 'none';
 /** Options every loss takes. */
 export interface ReductionOptions {
   reduction?: Reduction;
+}
+
+/** The keys of {@link ReductionOptions}, spread into each loss's own key list. */
+export const REDUCTION_KEYS: OptionKeys<ReductionOptions> = { reduction: true };
+
+/**
+ * The checks every loss runs first: `options` holds only `keys`, and `input` and `target` are
+ * Tensors (a plain array of labels is named as such, with the fix). Returns the options.
+ */
+export function lossArguments<O extends object>(
+  loss: string,
+  input: Tensor,
+  target: Tensor,
+  options: O | undefined,
+  keys: OptionKeys<O>,
+): O {
+  const o = checkOptions(loss, options, keys);
+  requireTensor(loss, 'the input', input);
+  requireTensor(loss, 'the target', target);
+  return o;
 }
 
 /** Validates and returns the reduction (default `'mean'`). */

@@ -5,7 +5,7 @@
  * it. A second trace, with every dynamic input axis one longer, tells which sizes follow those
  * axes, so reshapes keep them symbolic and constants that depend on them are refused.
  */
-import { TapegradError, Tensor, tensorToBytes } from '@tapegrad/core';
+import { checkOptions, type OptionKeys, TapegradError, Tensor, tensorToBytes } from '@tapegrad/core';
 import { Module } from '../module.js';
 import { GraphBuilder } from './builder.js';
 import type { EmitContext, Emitter } from './context.js';
@@ -40,6 +40,12 @@ const ONNX_EMITTERS: Readonly<Record<string, Emitter>> = {
 export const ONNX_OPS: readonly string[] = Object.keys(ONNX_EMITTERS).sort();
 
 const OP = 'exportOnnx';
+const KEYS: OptionKeys<ExportOnnxOptions> = {
+  inputNames: true,
+  outputNames: true,
+  dynamicAxes: true,
+  opset: true,
+};
 const MIN_OPSET = 17;
 const MAX_OPSET = 21;
 
@@ -60,8 +66,18 @@ export type Exportable = Module | ((...inputs: Tensor[]) => Tensor | Tensor[]);
 export function exportOnnx(
   model: Exportable,
   exampleInputs: Tensor | readonly Tensor[],
-  options: ExportOnnxOptions = {},
+  options?: ExportOnnxOptions,
 ): Uint8Array {
+  options = checkOptions(OP, options, KEYS);
+  if (!(model instanceof Module) && typeof model !== 'function') {
+    throw new TapegradError(
+      OP,
+      `model must be a Module or a function of tensors, got ${model === null ? 'null' : typeof model}.`,
+    );
+  }
+  if (!(exampleInputs instanceof Tensor) && !Array.isArray(exampleInputs)) {
+    throw new TapegradError(OP, 'exampleInputs must be a Tensor or a non-empty array of Tensors.');
+  }
   const examples = exampleInputs instanceof Tensor ? [exampleInputs] : [...exampleInputs];
   if (examples.length === 0 || !examples.every((x) => x instanceof Tensor)) {
     throw new TapegradError(OP, 'exampleInputs must be a Tensor or a non-empty array of Tensors.');

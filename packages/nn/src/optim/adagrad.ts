@@ -1,4 +1,4 @@
-import { full, TapegradError, type Tensor } from '@tapegrad/core';
+import { full, type OptionKeys, type Tensor } from '@tapegrad/core';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 /** Options of {@link Adagrad}; PyTorch's defaults. */
@@ -13,36 +13,36 @@ export interface AdagradOptions {
 
 type AdagradState = { step: number; sum: Tensor };
 
+const ADAGRAD_KEYS: OptionKeys<AdagradOptions> = {
+  lr: true,
+  lrDecay: true,
+  weightDecay: true,
+  initialAccumulatorValue: true,
+  eps: true,
+  maximize: true,
+};
+
 /**
  * Adagrad as PyTorch: accumulates squared gradients, steps by `lr/(1 + (t−1)·lrDecay)` divided by
  * `√sum + eps` (eps 1e-10).
  */
 export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
-  constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
-    super('Adagrad', params, {
+  constructor(params: ParamsInput<AdagradOptions>, options?: Partial<AdagradOptions>) {
+    const defaults = {
       lr: 1e-2,
       lrDecay: 0,
       weightDecay: 0,
       initialAccumulatorValue: 0,
       eps: 1e-10,
       maximize: false,
-      ...options,
-    });
+    };
+    super('Adagrad', params, defaults, options, ADAGRAD_KEYS);
   }
 
   protected override validate(o: AdagradOptions): void {
     super.validate(o);
-    if (!(o.lrDecay >= 0)) throw new TapegradError('Adagrad', `invalid lrDecay ${o.lrDecay}: must be ≥ 0.`);
-    if (!(o.initialAccumulatorValue >= 0)) {
-      throw new TapegradError(
-        'Adagrad',
-        `invalid initialAccumulatorValue ${o.initialAccumulatorValue}: must be ≥ 0.`,
-      );
-    }
-    if (!(o.eps >= 0)) throw new TapegradError('Adagrad', `invalid eps ${o.eps}: must be ≥ 0.`);
-    if (!(o.weightDecay >= 0)) {
-      throw new TapegradError('Adagrad', `invalid weightDecay ${o.weightDecay}: must be ≥ 0.`);
-    }
+    this.nonNegative(o, 'lrDecay', 'initialAccumulatorValue', 'eps', 'weightDecay');
+    this.flags(o, 'maximize');
   }
 
   protected override initState(p: Tensor, g: ParamGroup<AdagradOptions>): AdagradState {

@@ -1,4 +1,4 @@
-import { adamStep_, TapegradError, type Tensor, zerosLike } from '@tapegrad/core';
+import { adamStep_, type OptionKeys, TapegradError, type Tensor, zerosLike } from '@tapegrad/core';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 /** Options of {@link Adam} and {@link AdamW}; PyTorch's defaults. */
@@ -10,6 +10,15 @@ export interface AdamOptions {
   amsgrad: boolean;
   maximize: boolean;
 }
+
+const ADAM_KEYS: OptionKeys<AdamOptions> = {
+  lr: true,
+  betas: true,
+  eps: true,
+  weightDecay: true,
+  amsgrad: true,
+  maximize: true,
+};
 
 type AdamState = { step: number; expAvg: Tensor; expAvgSq: Tensor; maxExpAvgSq?: Tensor };
 
@@ -23,13 +32,11 @@ abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
     if (!Array.isArray(b) || b.length !== 2 || !b.every((x) => typeof x === 'number' && x >= 0 && x < 1)) {
       throw new TapegradError(
         this.name,
-        `invalid betas ${JSON.stringify(b)}: need two numbers in [0, 1), e.g. [0.9, 0.999].`,
+        `invalid betas ${Array.isArray(b) ? `[${b.map(String).join(', ')}]` : String(b)}: need two numbers in [0, 1), e.g. [0.9, 0.999].`,
       );
     }
-    if (!(o.eps >= 0)) throw new TapegradError(this.name, `invalid eps ${o.eps}: must be ≥ 0.`);
-    if (!(o.weightDecay >= 0)) {
-      throw new TapegradError(this.name, `invalid weightDecay ${o.weightDecay}: must be ≥ 0.`);
-    }
+    this.nonNegative(o, 'eps', 'weightDecay');
+    this.flags(o, 'amsgrad', 'maximize');
   }
 
   protected override initState(p: Tensor, g: ParamGroup<AdamOptions>): AdamState {
@@ -60,31 +67,31 @@ abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
  */
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
-  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super('Adam', params, {
+  constructor(params: ParamsInput<AdamOptions>, options?: Partial<AdamOptions>) {
+    const defaults: AdamOptions = {
       lr: 1e-3,
       betas: [0.9, 0.999],
       eps: 1e-8,
       weightDecay: 0,
       amsgrad: false,
       maximize: false,
-      ...options,
-    });
+    };
+    super('Adam', params, defaults, options, ADAM_KEYS);
   }
 }
 
 /** Adam with **decoupled** weight decay (`p ← p·(1 − lr·weightDecay)` first), weightDecay 0.01 by default. */
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
-  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super('AdamW', params, {
+  constructor(params: ParamsInput<AdamOptions>, options?: Partial<AdamOptions>) {
+    const defaults: AdamOptions = {
       lr: 1e-3,
       betas: [0.9, 0.999],
       eps: 1e-8,
       weightDecay: 0.01,
       amsgrad: false,
       maximize: false,
-      ...options,
-    });
+    };
+    super('AdamW', params, defaults, options, ADAM_KEYS);
   }
 }

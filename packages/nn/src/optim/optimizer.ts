@@ -1,5 +1,16 @@
-import { enableGrad, noGrad, TapegradError, Tensor, zerosLike } from '@tapegrad/core';
-import { type TensorJSON, tensorFromJSON, tensorToJSON } from '../parameter.js';
+import {
+  checkOptions,
+  enableGrad,
+  noGrad,
+  type OptionKeys,
+  TapegradError,
+  Tensor,
+  zerosLike,
+} from '@tapegrad/core';
+import { isModule } from '../module.js';
+import { type TensorJSON, tensorToJSON } from '../parameter.js';
+import { type ZeroGradOptions, zeroGrads } from '../zero-grad.js';
+import { loadOptimizerState } from './load-state.js';
 
 /** A parameter group: its tensors and its own options (`lr` is read at every step, so it is live). */
 export type ParamGroup<O> = O & { params: Tensor[] };
@@ -30,14 +41,27 @@ export abstract class Optimizer<O extends { lr: number }, S extends OptimizerSta
   readonly state = new Map<Tensor, S>();
   /** The optimizer's name, for error messages. */
   readonly name: string;
+  /** The option names this optimizer takes (each parameter group may override any of them). */
+  readonly optionKeys: OptionKeys<O>;
   /** Reused per-parameter buffers for an update's temporaries; not part of the state. */
   private readonly scratchBuffers = new WeakMap<Tensor, Tensor>();
 
-  protected constructor(name: string, params: ParamsInput<O>, defaults: O) {
+  /**
+   * `defaults` are the optimizer's own defaults, `options` what the user passed (checked against
+   * `keys`, the names of every option of `O`).
+   */
+  protected constructor(
+    name: string,
+    params: ParamsInput<O>,
+    defaults: O,
+    options: Partial<O> | undefined,
+    keys: OptionKeys<O>,
+  ) {
     this.name = name;
-    this.defaults = defaults;
-    this.validate(defaults);
-    const list = [...(params as Iterable<unknown>)];
+    this.optionKeys = keys;
+    this.defaults = { ...defaults, ...checkOptions(name, options, keys as OptionKeys<Partial<O>>) };
+    this.validate(this.defaults);
+    const list = paramList(name, params);
     if (list.length === 0) {
       throw new TapegradError(
         name,
@@ -51,14 +75,42 @@ export abstract class Optimizer<O extends { lr: number }, S extends OptimizerSta
 
   /** Checks one set of options (learning rate, betas, …), throwing a `TapegradError` naming the value. */
   protected validate(options: O): void {
-    if (typeof options.lr !== 'number' || !(options.lr >= 0)) {
-      throw new TapegradError(this.name, `invalid learning rate ${options.lr}: lr must be a number ≥ 0.`);
+    if (typeof options.lr !== 'number' || !(options.lr >= 0 && options.lr < Infinity)) {
+      throw new TapegradError(
+        this.name,
+        `invalid learning rate ${String(options.lr)}: lr must be a finite number ≥ 0.`,
+      );
+    }
+  }
+
+  /** Throws unless each named option is a finite number ≥ 0 (weight decay, eps, momentum, …). */
+  protected nonNegative(options: O, ...names: (keyof O & string)[]): void {
+    for (const name of names) {
+      const v = options[name];
+      if (typeof v !== 'number' || !(v >= 0 && v < Infinity)) {
+        throw new TapegradError(this.name, `invalid ${name} ${String(v)}: must be a finite number ≥ 0.`);
+      }
+    }
+  }
+
+  /** Throws unless each named option is a boolean (nesterov, amsgrad, maximize, …). */
+  protected flags(options: O, ...names: (keyof O & string)[]): void {
+    for (const name of names) {
+      if (typeof options[name] !== 'boolean') {
+        throw new TapegradError(
+          this.name,
+          `invalid ${name} ${String(options[name])}: must be true or false.`,
+        );
+      }
     }
   }
 
   /** Adds a group of parameters with optional option overrides (e.g. a smaller lr for a backbone). */
   addParamGroup(group: { params: Iterable<Tensor> } & Partial<O>): void {
-    const params = group.params instanceof Tensor ? [group.params] : [...group.params];
+    const where = `${this.name}.addParamGroup (group ${this.paramGroups.length})`;
+    checkOptions(where, group, { ...this.optionKeys, params: true } as OptionKeys<typeof group>);
+    const params =
+      group.params instanceof Tensor ? [group.params] : paramList(where, group.params as ParamsInput<O>);
     if (params.length === 0) {
       throw new TapegradError(
         this.name,
@@ -92,12 +144,12 @@ export abstract class Optimizer<O extends { lr: number }, S extends OptimizerSta
    * `{ setToNone: true }`, sets `.grad` to null instead (PyTorch 2's default): then parameters no
    * gradient reaches are skipped by `step()` rather than updated with zeros.
    */
-  zeroGrad(options: { setToNone?: boolean } = {}): void {
-    const none = options.setToNone ?? false;
-    for (const p of this.paramGroups.flatMap((g) => g.params)) {
-      if (none) p.grad = null;
-      else p.grad?.zero_();
-    }
+  zeroGrad(options?: ZeroGradOptions): void {
+    zeroGrads(
+      `${this.name}.zeroGrad`,
+      this.paramGroups.flatMap((g) => g.params),
+      options,
+    );
   }
 
   /**
@@ -168,47 +220,46 @@ export abstract class Optimizer<O extends { lr: number }, S extends OptimizerSta
     return { state, paramGroups };
   }
 
-  /** Restores `stateDict()` output (possibly via JSON) into an optimizer over the same parameters. */
+  /**
+   * Restores `stateDict()` output (possibly via JSON) into an optimizer over the same parameters.
+   * Everything is validated before anything changes: the structure, the group options (known
+   * names only, each checked as the constructor checks it; `__proto__` and other prototype keys
+   * refused), every state entry's parameter index, and each state tensor's shape against its
+   * parameter. A failed load leaves the optimizer as it was.
+   */
   loadStateDict(sd: OptimizerStateDict): void {
-    if (sd.paramGroups.length !== this.paramGroups.length) {
-      throw new TapegradError(
-        `${this.name}.loadStateDict`,
-        `the state dict has ${sd.paramGroups.length} parameter groups, this optimizer has ${this.paramGroups.length}.`,
-      );
-    }
-    sd.paramGroups.forEach((g, i) => {
-      const n = Array.isArray(g.params) ? g.params.length : -1;
-      if (n !== this.paramGroups[i]!.params.length) {
-        throw new TapegradError(
-          `${this.name}.loadStateDict`,
-          `group ${i} has ${n} parameters in the state dict but ${this.paramGroups[i]!.params.length} here.`,
-        );
-      }
-    });
-    const all = this.paramGroups.flatMap((g) => g.params);
+    const loaded = loadOptimizerState(this.name, sd, this.paramGroups, this.optionKeys);
+    for (const options of loaded.groups) this.validate({ ...this.defaults, ...options } as O);
     this.state.clear();
-    for (const [key, entry] of Object.entries(sd.state)) {
-      const p = all[Number(key)];
-      if (p === undefined) {
-        throw new TapegradError(
-          `${this.name}.loadStateDict`,
-          `state refers to parameter ${key}, which does not exist.`,
-        );
-      }
-      const s: OptimizerState = {};
-      for (const [k, v] of Object.entries(entry)) {
-        s[k] =
-          typeof v === 'number'
-            ? v
-            : v instanceof Tensor
-              ? v.clone().detach()
-              : tensorFromJSON(v).to(p.dtype);
-      }
-      this.state.set(p, s as S);
-    }
-    sd.paramGroups.forEach((g, i) => {
-      const { params: _params, ...options } = g;
-      Object.assign(this.paramGroups[i]!, structuredClone(options));
+    for (const [p, s] of loaded.state) this.state.set(p, s as S);
+    loaded.groups.forEach((options, i) => {
+      Object.assign(this.paramGroups[i]!, options);
     });
   }
+}
+
+/**
+ * The parameters an optimizer was given, as a list: an iterable of tensors or of parameter
+ * groups. A module (instead of `module.parameters()`), a single tensor or anything else not
+ * iterable is named in the error, with the fix.
+ */
+function paramList(where: string, params: unknown): unknown[] {
+  if (isModule(params)) {
+    throw new TapegradError(
+      where,
+      `expected parameters, got the module ${params.constructor.name}; pass its parameters: new ${where.split(/[ .]/)[0]}(model.parameters(), { lr }).`,
+    );
+  }
+  if (params instanceof Tensor) return [params];
+  if (
+    typeof params !== 'object' ||
+    params === null ||
+    typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function'
+  ) {
+    throw new TapegradError(
+      where,
+      `expected an iterable of parameters (e.g. model.parameters()) or an array of parameter groups, got ${params === null ? 'null' : typeof params}.`,
+    );
+  }
+  return [...(params as Iterable<unknown>)];
 }

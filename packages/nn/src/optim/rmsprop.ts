@@ -1,4 +1,4 @@
-import { TapegradError, type Tensor, zerosLike } from '@tapegrad/core';
+import { type OptionKeys, type Tensor, zerosLike } from '@tapegrad/core';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 /** Options of {@link RMSprop}; PyTorch's defaults. */
@@ -12,6 +12,16 @@ export interface RMSpropOptions {
   maximize: boolean;
 }
 
+const RMSPROP_KEYS: OptionKeys<RMSpropOptions> = {
+  lr: true,
+  alpha: true,
+  eps: true,
+  weightDecay: true,
+  momentum: true,
+  centered: true,
+  maximize: true,
+};
+
 type RMSpropState = { step: number; squareAvg: Tensor; gradAvg?: Tensor; momentumBuffer?: Tensor };
 
 /**
@@ -20,8 +30,8 @@ type RMSpropState = { step: number; squareAvg: Tensor; gradAvg?: Tensor; momentu
  * momentum.
  */
 export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
-  constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
-    super('RMSprop', params, {
+  constructor(params: ParamsInput<RMSpropOptions>, options?: Partial<RMSpropOptions>) {
+    const defaults = {
       lr: 1e-2,
       alpha: 0.99,
       eps: 1e-8,
@@ -29,19 +39,14 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
       momentum: 0,
       centered: false,
       maximize: false,
-      ...options,
-    });
+    };
+    super('RMSprop', params, defaults, options, RMSPROP_KEYS);
   }
 
   protected override validate(o: RMSpropOptions): void {
     super.validate(o);
-    if (!(o.alpha >= 0)) throw new TapegradError('RMSprop', `invalid alpha ${o.alpha}: must be ≥ 0.`);
-    if (!(o.eps >= 0)) throw new TapegradError('RMSprop', `invalid eps ${o.eps}: must be ≥ 0.`);
-    if (!(o.momentum >= 0))
-      throw new TapegradError('RMSprop', `invalid momentum ${o.momentum}: must be ≥ 0.`);
-    if (!(o.weightDecay >= 0)) {
-      throw new TapegradError('RMSprop', `invalid weightDecay ${o.weightDecay}: must be ≥ 0.`);
-    }
+    this.nonNegative(o, 'alpha', 'eps', 'momentum', 'weightDecay');
+    this.flags(o, 'centered', 'maximize');
   }
 
   protected override initState(p: Tensor): RMSpropState {

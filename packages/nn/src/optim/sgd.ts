@@ -1,4 +1,4 @@
-import { TapegradError, type Tensor } from '@tapegrad/core';
+import { type OptionKeys, TapegradError, type Tensor } from '@tapegrad/core';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 /** Options of {@link SGD}; PyTorch's defaults (lr has none there; 1e-3 here). */
@@ -13,28 +13,36 @@ export interface SGDOptions {
 
 type SGDState = { momentumBuffer?: Tensor };
 
+const SGD_KEYS: OptionKeys<SGDOptions> = {
+  lr: true,
+  momentum: true,
+  dampening: true,
+  weightDecay: true,
+  nesterov: true,
+  maximize: true,
+};
+
 /**
  * Stochastic gradient descent with optional momentum (the first step's buffer is the gradient,
  * undampened), dampening, Nesterov momentum and L2 weight decay: PyTorch's update rule.
  */
 export class SGD extends Optimizer<SGDOptions, SGDState> {
-  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
-    super('SGD', params, {
+  constructor(params: ParamsInput<SGDOptions>, options?: Partial<SGDOptions>) {
+    const defaults = {
       lr: 1e-3,
       momentum: 0,
       dampening: 0,
       weightDecay: 0,
       nesterov: false,
       maximize: false,
-      ...options,
-    });
+    };
+    super('SGD', params, defaults, options, SGD_KEYS);
   }
 
   protected override validate(o: SGDOptions): void {
     super.validate(o);
-    if (!(o.momentum >= 0)) throw new TapegradError('SGD', `invalid momentum ${o.momentum}: must be ≥ 0.`);
-    if (!(o.weightDecay >= 0))
-      throw new TapegradError('SGD', `invalid weightDecay ${o.weightDecay}: must be ≥ 0.`);
+    this.nonNegative(o, 'momentum', 'dampening', 'weightDecay');
+    this.flags(o, 'nesterov', 'maximize');
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
       throw new TapegradError(
         'SGD',

@@ -2,18 +2,67 @@
  * StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR: PyTorch 1.13's recursive (chainable)
  * forms, each scaling the group's current lr. Alone, each follows the closed form noted on it.
  */
-import { TapegradError } from '@tapegrad/core';
+import { checkOptions, type OptionKeys, TapegradError } from '@tapegrad/core';
 import { requireInt, requireNumber } from '../util.js';
 import { LRScheduler, type SchedulableOptimizer } from './scheduler.js';
+
+/** Options of {@link StepLR}. */
+export interface StepLROptions {
+  /** Steps between two decays (required). */
+  stepSize: number;
+  /** The decay factor (default 0.1). */
+  gamma?: number;
+}
+
+/** Options of {@link MultiStepLR}. */
+export interface MultiStepLROptions {
+  /** The steps at which the lr decays (required). */
+  milestones: readonly number[];
+  /** The decay factor (default 0.1). */
+  gamma?: number;
+}
+
+/** Options of {@link ExponentialLR}. */
+export interface ExponentialLROptions {
+  /** The factor applied every step (required). */
+  gamma: number;
+}
+
+/** Options of {@link CosineAnnealingLR}. */
+export interface CosineAnnealingLROptions {
+  /** Steps of a half period (required). */
+  tMax: number;
+  /** The lowest lr (default 0). */
+  etaMin?: number;
+}
+
+/** Options of {@link LinearLR}. */
+export interface LinearLROptions {
+  /** The factor at step 0 (default 1/3). */
+  startFactor?: number;
+  /** The factor from `totalIters` on (default 1). */
+  endFactor?: number;
+  /** Steps from the start factor to the end factor (default 5). */
+  totalIters?: number;
+}
+
+const STEP_KEYS: OptionKeys<StepLROptions> = { stepSize: true, gamma: true };
+const MULTI_STEP_KEYS: OptionKeys<MultiStepLROptions> = { milestones: true, gamma: true };
+const EXPONENTIAL_KEYS: OptionKeys<ExponentialLROptions> = { gamma: true };
+const COSINE_KEYS: OptionKeys<CosineAnnealingLROptions> = { tMax: true, etaMin: true };
+const LINEAR_KEYS: OptionKeys<LinearLROptions> = { startFactor: true, endFactor: true, totalIters: true };
 
 /** Multiplies the lr by `gamma` every `stepSize` steps; alone, `lr₀·γ^⌊t/stepSize⌋`. */
 export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
-  constructor(optimizer: SchedulableOptimizer, options: { stepSize: number; gamma?: number }) {
+  constructor(optimizer: SchedulableOptimizer, options: StepLROptions) {
+    const o = checkOptions('StepLR', options, STEP_KEYS);
+    const stepSize = requireInt('StepLR', 'stepSize', o.stepSize);
+    const gamma = requireNumber('StepLR', 'gamma', o.gamma ?? 0.1, 0);
     super('StepLR', optimizer);
-    this.stepSize = requireInt('StepLR', 'stepSize', options?.stepSize);
-    this.gamma = requireNumber('StepLR', 'gamma', options.gamma ?? 0.1, 0);
+    this.stepSize = stepSize;
+    this.gamma = gamma;
     this.initialStep();
   }
   protected nextLr(epoch: number, lr: number): number {
@@ -25,17 +74,20 @@ export class StepLR extends LRScheduler {
 export class MultiStepLR extends LRScheduler {
   readonly milestones: number[];
   readonly gamma: number;
-  constructor(optimizer: SchedulableOptimizer, options: { milestones: readonly number[]; gamma?: number }) {
-    super('MultiStepLR', optimizer);
-    if (!Array.isArray(options?.milestones)) {
+  constructor(optimizer: SchedulableOptimizer, options: MultiStepLROptions) {
+    const o = checkOptions('MultiStepLR', options, MULTI_STEP_KEYS);
+    if (!Array.isArray(o.milestones)) {
       throw new TapegradError(
         'MultiStepLR',
-        `milestones must be an array of step numbers, got ${options?.milestones}.`,
+        `milestones must be an array of step numbers, got ${String(o.milestones)}.`,
       );
     }
-    this.milestones = [...options.milestones].sort((a, b) => a - b);
-    this.milestones.forEach((m) => requireInt('MultiStepLR', 'milestone', m, 0));
-    this.gamma = requireNumber('MultiStepLR', 'gamma', options.gamma ?? 0.1, 0);
+    const milestones = [...o.milestones].sort((a, b) => a - b);
+    milestones.forEach((m) => requireInt('MultiStepLR', 'milestone', m, 0));
+    const gamma = requireNumber('MultiStepLR', 'gamma', o.gamma ?? 0.1, 0);
+    super('MultiStepLR', optimizer);
+    this.milestones = milestones;
+    this.gamma = gamma;
     this.initialStep();
   }
   protected nextLr(epoch: number, lr: number): number {
@@ -47,9 +99,15 @@ export class MultiStepLR extends LRScheduler {
 /** Multiplies the lr by `gamma` every step; alone, `lr₀·γ^t`. */
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
-  constructor(optimizer: SchedulableOptimizer, options: { gamma: number }) {
+  constructor(optimizer: SchedulableOptimizer, options: ExponentialLROptions) {
+    const gamma = requireNumber(
+      'ExponentialLR',
+      'gamma',
+      checkOptions('ExponentialLR', options, EXPONENTIAL_KEYS).gamma,
+      0,
+    );
     super('ExponentialLR', optimizer);
-    this.gamma = requireNumber('ExponentialLR', 'gamma', options?.gamma, 0);
+    this.gamma = gamma;
     this.initialStep();
   }
   protected nextLr(epoch: number, lr: number): number {
@@ -65,10 +123,13 @@ export class ExponentialLR extends LRScheduler {
 export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
   readonly etaMin: number;
-  constructor(optimizer: SchedulableOptimizer, options: { tMax: number; etaMin?: number }) {
+  constructor(optimizer: SchedulableOptimizer, options: CosineAnnealingLROptions) {
+    const o = checkOptions('CosineAnnealingLR', options, COSINE_KEYS);
+    const tMax = requireInt('CosineAnnealingLR', 'tMax', o.tMax);
+    const etaMin = requireNumber('CosineAnnealingLR', 'etaMin', o.etaMin ?? 0, 0);
     super('CosineAnnealingLR', optimizer);
-    this.tMax = requireInt('CosineAnnealingLR', 'tMax', options?.tMax);
-    this.etaMin = requireNumber('CosineAnnealingLR', 'etaMin', options.etaMin ?? 0, 0);
+    this.tMax = tMax;
+    this.etaMin = etaMin;
     this.initialStep();
   }
   protected nextLr(epoch: number, lr: number, i: number): number {
@@ -94,20 +155,15 @@ export class LinearLR extends LRScheduler {
   readonly startFactor: number;
   readonly endFactor: number;
   readonly totalIters: number;
-  constructor(
-    optimizer: SchedulableOptimizer,
-    options: { startFactor?: number; endFactor?: number; totalIters?: number } = {},
-  ) {
+  constructor(optimizer: SchedulableOptimizer, options?: LinearLROptions) {
+    const o = checkOptions('LinearLR', options, LINEAR_KEYS);
+    const startFactor = requireNumber('LinearLR', 'startFactor', o.startFactor ?? 1 / 3, Number.MIN_VALUE, 1);
+    const endFactor = requireNumber('LinearLR', 'endFactor', o.endFactor ?? 1, 0, 1);
+    const totalIters = requireInt('LinearLR', 'totalIters', o.totalIters ?? 5);
     super('LinearLR', optimizer);
-    this.startFactor = requireNumber(
-      'LinearLR',
-      'startFactor',
-      options.startFactor ?? 1 / 3,
-      Number.MIN_VALUE,
-      1,
-    );
-    this.endFactor = requireNumber('LinearLR', 'endFactor', options.endFactor ?? 1, 0, 1);
-    this.totalIters = requireInt('LinearLR', 'totalIters', options.totalIters ?? 5);
+    this.startFactor = startFactor;
+    this.endFactor = endFactor;
+    this.totalIters = totalIters;
     this.initialStep();
   }
   protected nextLr(epoch: number, lr: number): number {

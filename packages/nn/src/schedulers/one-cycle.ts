@@ -1,4 +1,4 @@
-import { TapegradError } from '@tapegrad/core';
+import { checkOptions, type OptionKeys, TapegradError } from '@tapegrad/core';
 import { requireInt, requireNumber } from '../util.js';
 import { LRScheduler, type SchedulableOptimizer } from './scheduler.js';
 
@@ -25,6 +25,21 @@ export interface OneCycleOptions {
   threePhase?: boolean;
 }
 
+const KEYS: OptionKeys<OneCycleOptions> = {
+  maxLr: true,
+  totalSteps: true,
+  epochs: true,
+  stepsPerEpoch: true,
+  pctStart: true,
+  annealStrategy: true,
+  cycleMomentum: true,
+  baseMomentum: true,
+  maxMomentum: true,
+  divFactor: true,
+  finalDivFactor: true,
+  threePhase: true,
+};
+
 interface Phase {
   end: number;
   lr: [string, string];
@@ -48,7 +63,7 @@ export class OneCycleLR extends LRScheduler {
 
   constructor(optimizer: SchedulableOptimizer, options: OneCycleOptions) {
     super('OneCycleLR', optimizer);
-    const o = options ?? ({} as OneCycleOptions);
+    const o = checkOptions('OneCycleLR', options, KEYS);
     if (o.totalSteps !== undefined) this.totalSteps = requireInt('OneCycleLR', 'totalSteps', o.totalSteps);
     else if (o.epochs !== undefined && o.stepsPerEpoch !== undefined) {
       this.totalSteps =
@@ -88,8 +103,8 @@ export class OneCycleLR extends LRScheduler {
     const div = requireNumber('OneCycleLR', 'divFactor', o.divFactor ?? 25, Number.MIN_VALUE);
     const finalDiv = requireNumber('OneCycleLR', 'finalDivFactor', o.finalDivFactor ?? 1e4, Number.MIN_VALUE);
     this.cycleMomentum = o.cycleMomentum ?? true;
-    const baseM = o.baseMomentum ?? 0.85;
-    const maxM = o.maxMomentum ?? 0.95;
+    const baseM = requireNumber('OneCycleLR', 'baseMomentum', o.baseMomentum ?? 0.85, 0);
+    const maxM = requireNumber('OneCycleLR', 'maxMomentum', o.maxMomentum ?? 0.95, 0);
     if (this.cycleMomentum && !groups.every((g) => 'betas' in g || 'momentum' in g)) {
       throw new TapegradError(
         'OneCycleLR',

@@ -1,5 +1,5 @@
 /** ReduceLROnPlateau: lowers the learning rate when a watched metric stops improving. */
-import { TapegradError } from '@tapegrad/core';
+import { checkOptions, type OptionKeys, TapegradError } from '@tapegrad/core';
 import { requireInt, requireNumber } from '../util.js';
 import type { SchedulableOptimizer } from './scheduler.js';
 
@@ -24,6 +24,16 @@ export interface ReduceLROnPlateauOptions {
 }
 
 const OP = 'ReduceLROnPlateau';
+const KEYS: OptionKeys<ReduceLROnPlateauOptions> = {
+  mode: true,
+  factor: true,
+  patience: true,
+  threshold: true,
+  thresholdMode: true,
+  cooldown: true,
+  minLr: true,
+  eps: true,
+};
 
 /**
  * Multiplies each group's lr by `factor` once the metric passed to `step(metric)` has not improved
@@ -50,7 +60,8 @@ export class ReduceLROnPlateau {
   lastEpoch = 0;
   #lastLr: number[];
 
-  constructor(optimizer: SchedulableOptimizer, options: ReduceLROnPlateauOptions = {}) {
+  constructor(optimizer: SchedulableOptimizer, options?: ReduceLROnPlateauOptions) {
+    options = checkOptions(OP, options, KEYS);
     if (!optimizer || !Array.isArray(optimizer.paramGroups)) {
       throw new TapegradError(OP, 'needs an optimizer (an object with paramGroups).');
     }
@@ -65,6 +76,12 @@ export class ReduceLROnPlateau {
     this.eps = requireNumber(OP, 'eps', options.eps ?? 1e-8);
     const groups = optimizer.paramGroups.length;
     const minLr = options.minLr ?? 0;
+    if (typeof minLr !== 'number' && !Array.isArray(minLr)) {
+      throw new TapegradError(
+        OP,
+        `minLr must be a number or one per parameter group, got ${JSON.stringify(minLr)}.`,
+      );
+    }
     if (typeof minLr !== 'number' && minLr.length !== groups) {
       throw new TapegradError(OP, `minLr lists ${minLr.length} values for ${groups} parameter groups.`);
     }

@@ -95,7 +95,9 @@ let cores: number | undefined;
 /** Logical cores the host reports (1 if it does not say), asked once: the answer is a system call. */
 export function hostCores(): number {
   if (cores === undefined) {
-    const os = g.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+    const os = g.process?.getBuiltinModule?.('node:os') as
+      | { availableParallelism?: () => number }
+      | undefined;
     cores = Math.max(1, Math.floor(os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency ?? 1));
   }
   return cores;

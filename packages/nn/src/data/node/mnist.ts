@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { TapegradError, type Tensor } from '@tapegrad/core';
+import { checkOptions, type OptionKeys, TapegradError, type Tensor } from '@tapegrad/core';
 import { idxImagesToTensor, idxToTensor } from '../idx.js';
 import { readIdxFile } from './files.js';
 
@@ -25,6 +25,8 @@ export interface LoadMnistOptions {
    */
   dir?: string;
 }
+
+const KEYS: OptionKeys<LoadMnistOptions> = { limit: true, layout: true, dir: true };
 
 /** One split of MNIST. */
 export interface MnistSplit {
@@ -114,7 +116,8 @@ function loadSplit(
  * const { train, test } = loadMnist({ layout: 'image' });   // train.images [60000,1,28,28]
  * ```
  */
-export function loadMnist(options: LoadMnistOptions = {}): Mnist {
+export function loadMnist(options?: LoadMnistOptions): Mnist {
+  options = checkOptions('loadMnist', options, KEYS);
   const { limit, layout = 'flat' } = options;
   if (layout !== 'flat' && layout !== 'image') {
     throw new TapegradError('loadMnist', `layout must be 'flat' or 'image', got '${String(layout)}'.`);

@@ -1,4 +1,5 @@
 /** A terminal progress bar for training loops: steps, throughput, ETA and live metrics. */
+import { checkOptions, type OptionKeys, TapegradError } from '@tapegrad/core';
 
 /** Where a {@link ProgressBar} writes: `process.stderr` by default. */
 export interface ProgressStream {
@@ -36,6 +37,17 @@ export interface ProgressState {
   metrics?: Record<string, string>;
 }
 
+const BAR_KEYS: OptionKeys<ProgressBarOptions> = {
+  total: true,
+  label: true,
+  unit: true,
+  stream: true,
+  redrawMs: true,
+  plainEvery: true,
+  now: true,
+};
+const STATE_KEYS: OptionKeys<ProgressState> = { items: true, metrics: true };
+
 const clock = (seconds: number): string => {
   if (!Number.isFinite(seconds)) return '--:--';
   const s = Math.round(seconds);
@@ -64,6 +76,13 @@ export class ProgressBar {
   private lastLine = '';
 
   constructor(options: ProgressBarOptions) {
+    options = checkOptions('ProgressBar', options, BAR_KEYS);
+    if (typeof options.total !== 'number' || Number.isNaN(options.total)) {
+      throw new TapegradError(
+        'ProgressBar',
+        `total must be a number of steps, got ${String(options.total)}.`,
+      );
+    }
     this.total = Math.max(0, options.total);
     this.label = options.label ?? '';
     this.unit = options.unit ?? 'items';
@@ -80,7 +99,8 @@ export class ProgressBar {
   }
 
   /** Reports that `completed` of `total` steps are done. Cheap to call every step. */
-  update(completed: number, state: ProgressState = {}): void {
+  update(completed: number, state?: ProgressState): void {
+    state = checkOptions('ProgressBar.update', state, STATE_KEYS);
     const tty = this.stream.isTTY === true;
     if (tty) {
       const t = this.now();
@@ -100,7 +120,8 @@ export class ProgressBar {
   }
 
   /** Ends the bar: on a terminal, redraws it complete with `state` and moves to a new line. */
-  finish(state: ProgressState = {}): void {
+  finish(state?: ProgressState): void {
+    state = checkOptions('ProgressBar.finish', state, STATE_KEYS);
     if (this.stream.isTTY === true) {
       this.lastDraw = Number.NEGATIVE_INFINITY;
       this.update(this.total, state);
@@ -113,6 +134,7 @@ export class ProgressBar {
 
   /** The line for `completed` steps (exposed for tests and custom output). */
   render(completed: number, state: ProgressState, bar: boolean): string {
+    state = checkOptions('ProgressBar.render', state, STATE_KEYS);
     const seconds = this.elapsed;
     const fraction = this.total === 0 ? 1 : Math.min(1, completed / this.total);
     const count = `${completed}/${this.total}`;

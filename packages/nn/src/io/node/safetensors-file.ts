@@ -1,8 +1,14 @@
 /** safetensors files: atomic writes, and reads that validate the header before reading the data. */
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
-import { TapegradError, type Tensor } from '@tapegrad/core';
-import { writeFileAtomic } from '../../data/node/files.js';
-import { decodeTensors, type Safetensors, type ToSafetensorsOptions, toSafetensors } from '../safetensors.js';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { checkOptions, TapegradError, type Tensor } from '@tapegrad/core';
+import { requireFile, writeFileAtomic } from '../../data/node/files.js';
+import {
+  decodeTensors,
+  type Safetensors,
+  TO_SAFETENSORS_KEYS,
+  type ToSafetensorsOptions,
+  toSafetensors,
+} from '../safetensors.js';
 import { MAX_HEADER_BYTES, parseHeader } from '../safetensors-header.js';
 
 /**
@@ -13,9 +19,12 @@ import { MAX_HEADER_BYTES, parseHeader } from '../safetensors-header.js';
 export function saveSafetensors(
   path: string,
   stateDict: Readonly<Record<string, Tensor>>,
-  options: ToSafetensorsOptions = {},
+  options?: ToSafetensorsOptions,
 ): void {
-  writeFileAtomic(path, toSafetensors(stateDict, options));
+  writeFileAtomic(
+    path,
+    toSafetensors(stateDict, checkOptions('saveSafetensors', options, TO_SAFETENSORS_KEYS)),
+  );
 }
 
 /**
@@ -25,7 +34,7 @@ export function saveSafetensors(
  * @throws TapegradError if the file is missing or violates the format, naming the file.
  */
 export function loadSafetensors(path: string): Safetensors {
-  if (!existsSync(path)) throw new TapegradError('loadSafetensors', `no file at '${path}'; check the path.`);
+  requireFile('loadSafetensors', path);
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
