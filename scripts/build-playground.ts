@@ -33,17 +33,35 @@ function option(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+/** Whether `path` is a state file (what `pnpm start` writes today; older versions wrote another format). */
+function isStateFile(path: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown }).format === 'tapegrad-state';
+  } catch {
+    return false;
+  }
+}
+
+/** `path`, checked to be a state file the digit page can read. */
+function stateFile(path: string): string {
+  if (!existsSync(path)) throw new Error(`${path}: no such file`);
+  if (!isStateFile(path)) {
+    throw new Error(
+      `${path} is not a tapegrad state file (an older pnpm start wrote it?); train it again with pnpm start`,
+    );
+  }
+  return resolve(path);
+}
+
 /** The model.json to ship: the one given, the one `pnpm start` wrote, or a short training run's. */
 function findModel(): string {
   const given = option('--model');
-  if (given !== undefined) {
-    if (!existsSync(given)) throw new Error(`--model ${given}: no such file`);
-    return resolve(given);
-  }
+  if (given !== undefined) return stateFile(given);
   const fromStart = join(repoRoot, 'out', 'model.json');
-  if (existsSync(fromStart)) return fromStart;
+  if (existsSync(fromStart)) return stateFile(fromStart);
   const small = join(repoRoot, 'out', 'playground-model');
-  if (!existsSync(join(small, 'model.json'))) {
+  // A cached model from an older version is trained again.
+  if (!isStateFile(join(small, 'model.json'))) {
     console.log(
       'No out/model.json from `pnpm start`: training a small MLP (1 epoch on 6000 images) for the digit page…',
     );
