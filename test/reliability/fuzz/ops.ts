@@ -15,7 +15,8 @@ export interface FuzzOp {
   readonly smooth: boolean;
   /**
    * True when `out` lies where the op is not differentiable and PyTorch's backward gives NaN too
-   * (std of values that are all equal: sqrt at 0), so a NaN gradient there is the convention.
+   * (std of values that are all equal: sqrt at 0; var or std of a single element: a division by
+   * N − 1 = 0), so a NaN gradient there is the convention.
    */
   readonly singularAt?: (out: Tensor) => boolean;
   /** Applies the op; `p` holds four raw integers in [0, 1000). */
@@ -40,7 +41,7 @@ const unary = (name: string, smooth: boolean, f: (x: Tensor) => Tensor, code: st
   arity: 1,
   smooth,
   apply: ([x]) => f(x!),
-  show: ([x]) => code.replace('x', x!),
+  show: ([x]) => code.replace(/\bx\b/g, x!),
 });
 
 const binary = (
@@ -53,7 +54,7 @@ const binary = (
   arity: 2,
   smooth,
   apply: ([a, b]) => f(a!, b!),
-  show: ([a, b]) => code.replace('a', a!).replace('b', b!),
+  show: ([a, b]) => code.replace(/\ba\b/g, a!).replace(/\bb\b/g, b!),
 });
 
 /** A target shape for `x.reshape`: usually a valid regrouping of its elements, sometimes not. */
@@ -127,7 +128,10 @@ export const FUZZ_OPS: readonly FuzzOp[] = [
       name: r,
       arity: 1,
       smooth: r !== 'max' && r !== 'min' && r !== 'std',
-      ...(r === 'std' ? { singularAt: (out: Tensor) => out.data.some((v) => v === 0) } : {}),
+      // var and std of one element (with the default correction) are NaN; std of equal values is sqrt(0)
+      ...(r === 'var' || r === 'std'
+        ? { singularAt: (out: Tensor) => out.data.some((v) => Number.isNaN(v) || (r === 'std' && v === 0)) }
+        : {}),
       apply: ([x], p) => {
         const axis = oneIn(p[0]!, 4) ? undefined : axisOf(p[0]!, x!.ndim);
         return x![r](axis, p[1]! % 2 === 1);

@@ -27,7 +27,7 @@ export interface Program {
   dtype: 'float32' | 'float64';
 }
 
-/** Shapes of rank 0–3 with small sizes; one in six has ≥ 512 elements, one in twenty an empty axis. */
+/** Shapes of rank 0–3 with small sizes; one in six has ≥ 512 elements, one in eighteen an empty axis. */
 const shapeArb: fc.Arbitrary<number[]> = fc.oneof(
   { weight: 14, arbitrary: fc.array(fc.integer({ min: 1, max: 4 }), { maxLength: 3 }) },
   {
