@@ -1,5 +1,12 @@
 /** Small helpers shared by layers, losses and optimizers (formatting and argument checks). */
-import { type DType, requireTensor as requireCoreTensor, TapegradError, type Tensor } from '@tapegrad/core';
+import {
+  type DType,
+  requireTensor as requireCoreTensor,
+  requireFinite,
+  requireInteger,
+  TapegradError,
+  type Tensor,
+} from '@tapegrad/core';
 
 // fmtShape lives in core; re-exported so modules outside losses/optim/schedulers keep their import.
 export { fmtShape } from '@tapegrad/core';
@@ -38,29 +45,13 @@ export function refusePrototypeKey(op: string, key: string, where: string): void
   }
 }
 
-/** Throws unless `v` is an integer ≥ `min`. */
+/** Throws unless `v` is an integer ≥ `min` (core's check, with sizes' default of 1). */
 export function requireInt(op: string, name: string, v: number, min = 1): number {
-  if (!Number.isInteger(v) || v < min) {
-    throw new TapegradError(op, `${name} must be an integer ≥ ${min}, got ${v}.`);
-  }
-  return v;
+  return requireInteger(op, name, v, min);
 }
 
 /** Throws unless `v` is a finite number ≥ `min` (and ≤ `max`): hyperparameters are never NaN or infinite. */
-export function requireNumber(op: string, name: string, v: number, min = -Infinity, max = Infinity): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-    const range =
-      min === -Infinity && max === Infinity
-        ? 'a finite number'
-        : max === Infinity
-          ? `a finite number ≥ ${min}`
-          : min === -Infinity
-            ? `a finite number ≤ ${max}`
-            : `a number in [${min}, ${max}]`;
-    throw new TapegradError(op, `${name} must be ${range}, got ${v}.`);
-  }
-  return v;
-}
+export const requireNumber = requireFinite;
 
 /** A size given once for both spatial axes, or as `[h, w]`. */
 export type Pair = number | readonly [number, number];
